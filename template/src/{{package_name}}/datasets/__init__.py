@@ -1,0 +1,1 @@
+"""Datamodules: one file per dataset, all built on ``ImageDataModule``."""

@@ -1,0 +1,1 @@
+"""Small helpers shared by the train, eval and export entry points."""
