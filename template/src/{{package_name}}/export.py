@@ -36,7 +36,7 @@ EXPORTERS = {"onnx": (_to_onnx, "model.onnx"), "torchscript": (_to_torchscript, 
 def export(cfg: DictConfig) -> dict[str, float]:
     """Returns the max abs difference to PyTorch per format; raises if one exceeds the tolerance."""
     formats = FORMATS if cfg.format == "all" else [cfg.format]
-    if unknown := set(formats) - set(FORMATS):
+    if set(formats) - set(FORMATS):
         raise UserError(f"format={cfg.format} is unknown; use one of: {', '.join(FORMATS)}, all")
     model, _, run_dir = load_trained(cfg.ckpt_path)
     preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())

@@ -10,7 +10,7 @@ import hydra
 import lightning as L
 from omegaconf import DictConfig
 
-from .utils.run_dir import PREPROCESS_FILE, METRICS_FILE, resolve_resume, save_config, write_json
+from .utils.run_dir import METRICS_FILE, PREPROCESS_FILE, resolve_resume, save_config, write_json
 
 
 def _instantiate_all(group: DictConfig | None) -> list:

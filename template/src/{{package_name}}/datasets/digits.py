@@ -27,8 +27,8 @@ class DigitsDataModule(ImageDataModule):
         images = ((images - mean) / std).contiguous()
         labels = torch.tensor(digits.target)
         held_out = self.val_fraction + self.test_fraction
-        train, rest = train_test_split(range(len(labels)), test_size=held_out, stratify=labels, random_state=self.split_seed)
-        val, test = train_test_split(
-            rest, test_size=self.test_fraction / held_out, stratify=labels[rest], random_state=self.split_seed
-        )
+        seed = self.split_seed
+        train, rest = train_test_split(range(len(labels)), test_size=held_out, stratify=labels, random_state=seed)
+        test_share = self.test_fraction / held_out
+        val, test = train_test_split(rest, test_size=test_share, stratify=labels[rest], random_state=seed)
         return tuple(TensorDataset(images[idx], labels[idx]) for idx in (train, val, test))

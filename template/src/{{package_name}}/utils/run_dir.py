@@ -44,8 +44,11 @@ def resolve_resume(ckpt_path: str | None, run_dir: Path, output_dir: Path) -> st
             raise UserError(f"ckpt_path={ckpt_path} does not exist; pass a .ckpt file or ckpt_path=last")
         return ckpt_path
     own = run_dir / "checkpoints" / "last.ckpt"
-    candidates = [own] if own.is_file() else sorted(output_dir.glob("**/checkpoints/last.ckpt"), key=lambda p: p.stat().st_mtime)
+    newest_first = sorted(output_dir.glob("**/checkpoints/last.ckpt"), key=lambda p: p.stat().st_mtime)
+    candidates = [own] if own.is_file() else newest_first
     if not candidates:
-        raise UserError(f"ckpt_path=last but no checkpoints/last.ckpt under {output_dir}; train first or pass a .ckpt path")
+        raise UserError(
+            f"ckpt_path=last but no checkpoints/last.ckpt under {output_dir}; train first or pass a .ckpt path"
+        )
     print(f"Resuming from {candidates[-1]}")
     return str(candidates[-1])

@@ -1,0 +1,17 @@
+"""ml-template's scaffolder: create vision projects from the Copier template, with presets.
+
+Public surface: ``create_project``, ``list_presets``, ``load_preset`` and ``ScaffoldError``.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .create import create_project
+from .errors import ScaffoldError
+from .presets import Preset, list_presets, load_preset
+
+try:
+    __version__ = version("ml-template")
+except PackageNotFoundError:  # running from a checkout without installing
+    __version__ = "0+unknown"
+
+__all__ = ["Preset", "ScaffoldError", "create_project", "list_presets", "load_preset", "__version__"]

@@ -1,0 +1,85 @@
+"""The ``scaffold`` CLI: presets table, new project, and one-line refusals that write nothing."""
+
+import subprocess
+
+import pytest
+import yaml
+from conftest import PRESETS
+from typer.testing import CliRunner
+
+from scaffolder.cli import app
+
+runner = CliRunner()
+
+
+def test_presets_lists_every_preset_with_its_columns():
+    result = runner.invoke(app, ["presets"])
+    assert result.exit_code == 0
+    header, *rows = result.output.strip().splitlines()
+    assert header.split()[:4] == ["NAME", "FRAMEWORK", "TASK", "HARDWARE"]
+    assert sorted(row.split()[0] for row in rows) == PRESETS
+    assert any(row.split()[:4] == ["resnet-gpu", "pytorch", "classification", "gpu"] for row in rows)
+
+
+def test_new_renders_a_git_project_that_copier_can_update(tmp_path):
+    dest = tmp_path / "proj"
+    result = runner.invoke(app, ["new", str(dest), "--preset", "resnet-gpu", "-d", "project_name=Cell Counter"])
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] and answers["_commit"]  # where `copier update` looks later
+    assert (answers["model"], answers["hardware"], answers["package_name"]) == ("resnet50", "gpu", "cell_counter")
+    assert "precision: 16-mixed" in (dest / "configs/trainer/gpu.yaml").read_text()
+    assert "- trainer: gpu" in (dest / "configs/config.yaml").read_text()
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True).stdout
+    assert log.strip().startswith("New project from ml-template") and "preset resnet-gpu" in log
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True).stdout
+    assert status == ""  # everything committed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "nope"], "unknown preset 'nope'; choose one of: " + ", ".join(PRESETS)),
+        (["--preset", "resnet-cpu", "-d", "colour=red"], "-d: unknown question 'colour'; known: project_name"),
+        (["--preset", "resnet-cpu", "-d", "ci=maybe"], "-d: ci='maybe' must be of type bool"),
+        (["--preset", "resnet-cpu", "-d", "model=vgg"], "model='vgg' is not allowed; choose one of: resnet18"),
+        (["--preset", "resnet-cpu", "-d", "hardware"], "-d hardware: expected key=value"),
+        (["-d", "package_name=1st"], "package_name '1st' is not a valid Python identifier"),
+        (["-d", "package_name=import"], "package_name 'import' is reserved"),
+    ],
+)
+def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, args, message):
+    dest = tmp_path / "proj"
+    result = runner.invoke(app, ["new", str(dest), *args])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    assert not dest.exists()
+
+
+def test_new_never_touches_a_non_empty_destination(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["new", str(tmp_path), "--preset", "resnet-cpu"])
+    assert result.exit_code == 1 and "exists and is not empty" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"] and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_preset_with_an_unknown_key_is_refused(tmp_path, monkeypatch):
+    from scaffolder import presets
+
+    (tmp_path / "broken.yml").write_text("framework: pytorch\nbatch: 12\n")
+    monkeypatch.setattr(presets, "PRESETS_DIR", tmp_path)
+    monkeypatch.setattr(presets.load_preset, "__defaults__", (tmp_path,))
+    result = runner.invoke(app, ["new", str(tmp_path / "proj"), "--preset", "broken"])
+    assert result.exit_code == 1 and "preset broken: unknown question 'batch'" in result.stderr
+    assert not (tmp_path / "proj").exists()
+
+
+def test_ci_runs_the_readme_test_command():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text().splitlines()
+    test_command = readme[
+        readme.index("# 2. Set up and run the tests (every preset is rendered and its own tests train it):") + 1
+    ]
+    assert test_command in (REPO / ".ci" / "run").read_text().splitlines()

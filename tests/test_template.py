@@ -1,0 +1,106 @@
+"""The Copier template: questions, presets, and what every preset renders."""
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import PRESETS, REPO
+
+from scaffolder.answers import check_answers
+from scaffolder.presets import load_preset
+from scaffolder.template import questions
+
+EXPECTED_FILES = [
+    "README.md",
+    "PROJECT_BUILD_LOG.md",
+    "pyproject.toml",
+    ".gitignore",
+    ".dockerignore",
+    ".copier-answers.yml",
+    "requirements.txt",
+    "requirements-cpu.txt",
+    "requirements-gpu.txt",
+    "requirements-dev.txt",
+    "configs/config.yaml",
+    "configs/eval.yaml",
+    "configs/export.yaml",
+    "docker-compose.yml",
+    "deploy/cpu/Dockerfile",
+    "deploy/gpu/Dockerfile",
+    "scripts/train.py",
+    "scripts/eval.py",
+    "scripts/export.py",
+    "scripts/check_env.py",
+    "scripts/download.py",
+]
+
+
+def test_every_question_has_type_help_and_default():
+    for name, spec in questions().items():
+        assert {"type", "help", "default"} <= set(spec), name
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_presets_answer_known_questions_with_allowed_values(preset):
+    loaded = load_preset(preset)
+    assert loaded.description
+    check_answers(loaded.answers, questions(), f"preset {preset}")  # raises on a bad key or value
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_preset_renders_a_complete_project(copie, preset):
+    answers = load_preset(preset).answers | {"project_name": f"demo {preset}"}
+    result = copie.copy(extra_answers=answers)
+    assert result.exit_code == 0, result.exception
+    project = result.project_dir
+    package = project / "src" / answers["project_name"].replace(" ", "_").replace("-", "_")
+    for name in EXPECTED_FILES:
+        assert (project / name).is_file(), name
+    assert (package / "train.py").is_file()
+    leftovers = [p for p in project.rglob("*") if p.is_file() and ("{{" in p.read_text() or "{%" in p.read_text())]
+    assert leftovers == []
+    assert f"- trainer: {answers['hardware']}" in (project / "configs/config.yaml").read_text()
+    requirements = (project / f"requirements-{answers['hardware']}.txt").read_text()
+    spec = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
+    assert f"torch=={spec['packages']['torch']}" in requirements
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=project, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_plain_copier_renders_with_defaults_and_without_trust(tmp_path):
+    """`copier copy --defaults` as a user runs it: no --trust, no tasks, nothing but files."""
+    dest = tmp_path / "proj"
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", str(REPO), str(dest)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (dest / "src/my_vision_project/train.py").is_file()
+    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["dataset"] == "digits"
+
+
+def test_copier_refuses_an_invalid_package_name(tmp_path):
+    dest = tmp_path / "proj"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            "package_name=my-pkg",
+            str(REPO),
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "not a valid Python identifier" in result.stderr
+    assert not dest.exists()
