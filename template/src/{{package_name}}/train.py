@@ -21,6 +21,7 @@ def _instantiate_all(group: DictConfig | None) -> list:
 def train(cfg: DictConfig) -> dict[str, float]:
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.paths.run_dir)
+    resume_from = resolve_resume(cfg.get("ckpt_path"), run_dir, Path(cfg.paths.output_dir))
     save_config(cfg, run_dir)
 
     datamodule = hydra.utils.instantiate(cfg.data)
@@ -32,7 +33,6 @@ def train(cfg: DictConfig) -> dict[str, float]:
         default_root_dir=run_dir,
     )
 
-    resume_from = resolve_resume(cfg.get("ckpt_path"), run_dir, Path(cfg.paths.output_dir))
     trainer.fit(model, datamodule=datamodule, ckpt_path=resume_from)
     write_json(run_dir / PREPROCESS_FILE, datamodule.preprocessing())
     metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}
