@@ -8,10 +8,21 @@ from importlib.metadata import PackageNotFoundError, version
 from .create import create_project
 from .errors import ScaffoldError
 from .presets import Preset, list_presets, load_preset
+from .update import UpdateReport, check_for_update, update_project
 
 try:
     __version__ = version("ml-template")
 except PackageNotFoundError:  # running from a checkout without installing
     __version__ = "0+unknown"
 
-__all__ = ["Preset", "ScaffoldError", "create_project", "list_presets", "load_preset", "__version__"]
+__all__ = [
+    "Preset",
+    "ScaffoldError",
+    "UpdateReport",
+    "check_for_update",
+    "create_project",
+    "list_presets",
+    "load_preset",
+    "update_project",
+    "__version__",
+]

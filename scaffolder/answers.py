@@ -21,8 +21,10 @@ def parse_overrides(pairs: list[str]) -> dict:
 def check_answers(answers: dict, questions: dict[str, dict], origin: str) -> None:
     """Unknown keys, wrong types and impossible choices fail here, before anything is written."""
     for key, value in answers.items():
-        if key not in questions:
+        if questions and key not in questions:
             raise ScaffoldError(f"{origin}: unknown question '{key}'; known: {', '.join(questions)}")
+        if key not in questions:
+            continue
         expected = _YAML_TYPES.get(questions[key].get("type", "str"))
         if expected and (not isinstance(value, expected) or (expected is not bool and isinstance(value, bool))):
             kind = questions[key].get("type", "str")

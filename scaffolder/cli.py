@@ -10,6 +10,9 @@ from .answers import parse_overrides
 from .create import create_project
 from .errors import ScaffoldError
 from .presets import list_presets
+from .update import check_for_update, update_project
+
+UPDATE_AVAILABLE = 10  # exit code of `scaffold update --check` when a newer template exists
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Create and update ML vision projects.")
 
@@ -39,6 +42,31 @@ def new(
         f"Created {path}\nNext: cd {dest} && pip install -r requirements-<cpu|gpu>.txt -r requirements-dev.txt "
         "&& pip install -e . && python scripts/train.py data=digits trainer.max_epochs=5"
     )
+
+
+@app.command()
+def update(
+    dest: Annotated[str, typer.Argument(help="Project directory")] = ".",
+    to: Annotated[str | None, typer.Option("--to", help="Template version (tag); default: the newest")] = None,
+    data: Annotated[list[str] | None, typer.Option("--data", "-d", help="Re-answer a question: key=value")] = None,
+    check: Annotated[bool, typer.Option("--check", help=f"Only report; exit {UPDATE_AVAILABLE} if newer")] = False,
+) -> None:
+    """Pull template changes (the spec) into a project; your edits stay, conflicts are marked inline."""
+    try:
+        if check:
+            current, newest = check_for_update(dest)
+            typer.echo(f"update available: {current} -> {newest}" if newest else f"up to date ({current})")
+            raise typer.Exit(UPDATE_AVAILABLE if newest else 0)
+        report = update_project(dest, to, parse_overrides(data or []))
+    except ScaffoldError as error:
+        _fail(error)
+    typer.echo(f"Updated {report.old_version} -> {report.new_version}: {len(report.changed)} files changed")
+    for path in report.changed:
+        typer.echo(f"  {'CONFLICT' if path in report.conflicts else 'changed '}  {path}")
+    if report.conflicts:
+        typer.secho(f"{len(report.conflicts)} conflicts: resolve the <<<<<<< markers, then commit.", fg="yellow")
+    else:
+        typer.echo("Review with `git diff`, run the tests, then commit.")
 
 
 @app.command()

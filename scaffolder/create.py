@@ -10,6 +10,7 @@ from pathlib import Path
 
 import copier
 import yaml
+from plumbum import ProcessExecutionError
 
 from .answers import check_answers
 from .errors import ScaffoldError
@@ -22,6 +23,10 @@ ANSWERS_FILE = ".copier-answers.yml"
 def _check_destination(dest: Path) -> None:
     if dest.is_file() or (dest.is_dir() and any(dest.iterdir())):
         raise ScaffoldError(f"destination {dest} exists and is not empty; choose a new directory")
+
+
+def _is_remote(source: str) -> bool:
+    return source.startswith(("gh:", "gl:", "git@", "git+")) or "://" in source
 
 
 def _git(dest: Path, *args: str) -> None:
@@ -55,7 +60,11 @@ def create_project(
     dest = Path(dest).resolve()
     source = template or default_source()
     _check_destination(dest)
-    known = questions(source if Path(source).is_dir() else None)
+    if not _is_remote(source) and not (Path(source) / "copier.yml").is_file():
+        raise ScaffoldError(
+            f"template source {source} is not a directory with copier.yml; pass --template <path or git URL>"
+        )
+    known = questions(source if Path(source).is_dir() else None)  # a URL: the packaged copier.yml
     answers = {}
     if preset:
         answers.update(load_preset(preset).answers)
@@ -71,6 +80,10 @@ def create_project(
             copier.run_copy(source, dest, data=answers, defaults=not interactive, vcs_ref=vcs_ref, quiet=True)
     except ValueError as error:  # Copier's validators and choice checks
         raise ScaffoldError(str(error).strip().splitlines()[0]) from error
+    except (OSError, ProcessExecutionError) as error:  # an unreachable git URL (offline)
+        raise ScaffoldError(
+            f"cannot fetch the template from {source} ({error}); go online or pass --template"
+        ) from error
     except (KeyboardInterrupt, Exception):
         if not existed:
             shutil.rmtree(dest, ignore_errors=True)

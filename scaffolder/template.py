@@ -1,22 +1,26 @@
 """Where the Copier template lives, and the questions it asks."""
 
+import os
 from pathlib import Path
 
 import yaml
 
-from .errors import ScaffoldError
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Where a wheel install renders from (and where its projects update from): the published repo.
+PUBLISHED_SOURCE = "gh:org/ml-template"
 
 
 def default_source() -> str:
-    """The template this package was installed from (a checkout holding ``copier.yml``)."""
-    if not (REPO_ROOT / "copier.yml").is_file():
-        raise ScaffoldError(
-            "scaffold cannot find its template (copier.yml); install it from a checkout with "
-            "`pip install -e .` or pass --template <path or git URL>"
-        )
-    return str(REPO_ROOT)
+    """The checkout this package runs from; for a wheel, the published git repository.
+
+    Either way the project records a git source and tag that ``copier update`` can reach later.
+    ``ML_TEMPLATE_SOURCE`` overrides it (a mirror, a fork, a local clone).
+    """
+    if override := os.environ.get("ML_TEMPLATE_SOURCE"):
+        return override
+    if (REPO_ROOT / "copier.yml").is_file() and (REPO_ROOT / ".git").exists():
+        return str(REPO_ROOT)
+    return PUBLISHED_SOURCE
 
 
 def _load(path: Path) -> dict:
@@ -38,8 +42,10 @@ def _load(path: Path) -> dict:
 
 def questions(source: str | None = None) -> dict[str, dict]:
     """Question name -> its definition, for the questions a user may answer."""
-    root = Path(source) if source else REPO_ROOT
-    config = _load(root / "copier.yml")
+    config_file = (Path(source) if source else REPO_ROOT) / "copier.yml"
+    if not config_file.is_file():  # a wheel without the template: Copier alone checks the answers
+        return {}
+    config = _load(config_file)
     return {
         name: spec
         for name, spec in config.items()

@@ -23,7 +23,8 @@ def test_presets_lists_every_preset_with_its_columns():
 
 def test_new_renders_a_git_project_that_copier_can_update(tmp_path):
     dest = tmp_path / "proj"
-    result = runner.invoke(app, ["new", str(dest), "--preset", "resnet-gpu", "-d", "project_name=Cell Counter"])
+    args = ["new", str(dest), "--preset", "resnet-gpu", "-d", "project_name=Cell Counter", "--vcs-ref", "HEAD"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert answers["_src_path"] and answers["_commit"]  # where `copier update` looks later
@@ -83,3 +84,22 @@ def test_ci_runs_the_readme_test_command():
         readme.index("# 2. Set up and run the tests (every preset is rendered and its own tests train it):") + 1
     ]
     assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_an_unreachable_template_source_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ML_TEMPLATE_SOURCE", str(tmp_path / "no-such-template"))
+    result = runner.invoke(app, ["new", str(tmp_path / "proj"), "--preset", "resnet-cpu"])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "no-such-template" in result.stderr and not (tmp_path / "proj").exists()
+
+
+def test_package_version_matches_the_newest_release_tag():
+    from conftest import REPO
+
+    from scaffolder import __version__
+
+    tags = subprocess.run(["git", "tag", "--list", "v*"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if not tags:
+        pytest.skip("this clone has no release tags")
+    newest = max(tags, key=lambda tag: tuple(int(part) for part in tag[1:].split(".")))
+    assert newest == f"v{__version__}"

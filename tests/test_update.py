@@ -1,0 +1,168 @@
+"""Updates, on a template history the tests build themselves (v1.0.0 -> v2.0.0), not on our tags."""
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from conftest import REPO, run_project_tests
+from typer.testing import CliRunner
+
+from scaffolder import ScaffoldError, create_project, update_project
+from scaffolder.cli import UPDATE_AVAILABLE, app
+
+TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "presets", "migrations"]
+RENAME = ("configs/experiment/digits_quick.yaml", "configs/experiment/quick_digits.yaml")
+
+
+def git(cwd, *args):
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def commit(cwd, message, tag=None):
+    git(cwd, "add", "--all")
+    git(cwd, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", message)
+    if tag:
+        git(cwd, "tag", tag)
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def template_v1(tmp_path):
+    """A copy of this repository's template, committed and tagged v1.0.0."""
+    repo = tmp_path / "template-repo"
+    repo.mkdir()
+    for part in TEMPLATE_PARTS:
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, repo / part)
+    git(repo, "init", "--quiet")
+    commit(repo, "v1", tag="v1.0.0")
+    return repo
+
+
+def release_v2(repo):
+    """A spec change as a maintainer makes one: version bump, new config, Dockerfile line, a rename."""
+    edit(repo / "spec.yml", 'torch: "2.15.0"', 'torch: "2.16.0"')
+    (repo / "template/configs/trainer/fast.yaml").write_text("defaults:\n  - cpu\n\nmax_epochs: 2\n")
+    edit(repo / "template/deploy/cpu/Dockerfile.jinja", "PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2")
+    edit(repo / "template/configs/trainer/default.yaml", "max_epochs: 10", "max_epochs: 20")
+    shutil.move(repo / "template" / RENAME[0], repo / "template" / RENAME[1])
+    migration = {
+        "version": "v2.0.0",
+        "when": "{{ _stage == 'after' }}",
+        "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/rename.py", *RENAME],
+    }
+    with (repo / "copier.yml").open("a") as f:
+        f.write("\n---\n" + yaml.safe_dump({"_migrations": [migration]}))
+    commit(repo, "v2: torch 2.16, trainer=fast, rename digits_quick", tag="v2.0.0")
+
+
+@pytest.fixture
+def project_v1(tmp_path, template_v1):
+    """A project from v1 with a user's edits committed, including one that will conflict."""
+    dest = create_project(tmp_path / "proj", preset="resnet-cpu", template=str(template_v1), vcs_ref="v1.0.0")
+    edit(dest / "configs/model/_classifier.yaml", "lr: 0.001", "lr: 0.0005")  # a hyper-parameter
+    (dest / "configs/model/my_net.yaml").write_text("defaults:\n  - resnet18\n  - _self_\n\nnet:\n  name: resnet34\n")
+    edit(dest / "README.md", "## Quick start", "## Our lab notes\n\nUse the shared GPU box.\n\n## Quick start")
+    edit(dest / RENAME[0], "max_epochs: 5", "max_epochs: 3")  # in a file the template will rename
+    edit(dest / "configs/trainer/default.yaml", "max_epochs: 10", "max_epochs: 30")  # conflicts with v2's 20
+    commit(dest, "our edits")
+    return dest
+
+
+@pytest.mark.slow
+def test_update_brings_the_spec_keeps_edits_and_marks_the_conflict(template_v1, project_v1):
+    release_v2(template_v1)
+    report = update_project(project_v1)
+    dest = project_v1
+
+    assert (report.old_version, report.new_version) == ("v1.0.0", "v2.0.0")
+    # the spec change arrived
+    assert "torch==2.16.0" in (dest / "requirements-cpu.txt").read_text()
+    assert (dest / "configs/trainer/fast.yaml").is_file()
+    assert "MALLOC_ARENA_MAX=2" in (dest / "deploy/cpu/Dockerfile").read_text()
+    # every user edit survived
+    assert "lr: 0.0005" in (dest / "configs/model/_classifier.yaml").read_text()
+    assert (dest / "configs/model/my_net.yaml").is_file()
+    assert "## Our lab notes" in (dest / "README.md").read_text()
+    # the migration moved the user's edited file to its new name
+    assert not (dest / RENAME[0]).exists()
+    assert "max_epochs: 3" in (dest / RENAME[1]).read_text()
+    # the real conflict is marked and named
+    trainer = (dest / "configs/trainer/default.yaml").read_text()
+    assert "<<<<<<< before updating" in trainer and "max_epochs: 30" in trainer and "max_epochs: 20" in trainer
+    assert report.conflicts == ["configs/trainer/default.yaml"]
+    assert "requirements-cpu.txt" in report.changed
+
+    # resolved as the user would (keep ours), the project's own fast tests pass
+    resolved = (
+        trainer.split("<<<<<<< before updating\n")[0]
+        + "max_epochs: 30\n"
+        + trainer.split(">>>>>>> after updating\n")[1]
+    )
+    (dest / "configs/trainer/default.yaml").write_text(resolved)
+    result = run_project_tests(dest, "-m", "not slow")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_update_reanswers_a_question(template_v1, project_v1):
+    release_v2(template_v1)
+    update_project(project_v1, data={"hardware": "gpu"})
+    assert yaml.safe_load((project_v1 / ".copier-answers.yml").read_text())["hardware"] == "gpu"
+    assert "- trainer: gpu" in (project_v1 / "configs/config.yaml").read_text()
+
+
+def test_check_reports_a_newer_version_by_exit_code(template_v1, project_v1):
+    runner = CliRunner()
+    assert runner.invoke(app, ["update", str(project_v1), "--check"]).exit_code == 0
+    release_v2(template_v1)
+    result = runner.invoke(app, ["update", str(project_v1), "--check"])
+    assert result.exit_code == UPDATE_AVAILABLE and "v1.0.0 -> v2.0.0" in result.output
+
+
+def _snapshot(dest):
+    return git(dest, "status", "--porcelain", "--untracked-files=all"), git(dest, "rev-parse", "HEAD")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda d: (d / "README.md").write_text("wip"), "has uncommitted changes (README.md"),
+        (lambda d: shutil.rmtree(d / ".git"), "is not the top of a git repository"),
+        (
+            lambda d: (d / ".copier-answers.yml").unlink() or commit(d, "drop answers"),
+            "is not a project made by ml-template",
+        ),
+    ],
+)
+def test_update_refuses_and_touches_nothing(template_v1, project_v1, spoil, message):
+    release_v2(template_v1)
+    spoil(project_v1)
+    before = sorted(p.relative_to(project_v1) for p in project_v1.rglob("*"))
+    result = CliRunner().invoke(app, ["update", str(project_v1)])
+    assert result.exit_code == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.relative_to(project_v1) for p in project_v1.rglob("*")) == before
+
+
+def test_update_refuses_a_downgrade(template_v1, project_v1):
+    release_v2(template_v1)
+    update_project(project_v1)
+    (project_v1 / "configs/trainer/default.yaml").write_text(
+        (project_v1 / "configs/trainer/default.yaml").read_text().split("<<<<<<<")[0]
+    )
+    commit(project_v1, "resolved")
+    head = _snapshot(project_v1)
+    with pytest.raises(ScaffoldError, match="downgrading from 2.0.0 to 1.0.0"):
+        update_project(project_v1, to="v1.0.0")
+    assert _snapshot(project_v1) == head
+
+
+def test_unreachable_source_is_a_clear_message(template_v1, project_v1):
+    shutil.rmtree(template_v1)  # as if offline, or the checkout moved
+    with pytest.raises(ScaffoldError, match="template source .* is unreachable .* point _src_path"):
+        update_project(project_v1)
