@@ -1,12 +1,11 @@
-"""Resumable, checksummed downloads for the datasets that live on the internet."""
+"""Resumable, checksummed downloads for the datasets that live on the internet (no framework needed)."""
 
+import gzip
 import hashlib
 import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
-
-from torchvision.datasets.utils import extract_archive
 
 from ..errors import UserError
 
@@ -52,7 +51,16 @@ def download(url: str, dest: Path, md5: str | None = None, timeout: float = 60) 
     return dest
 
 
+def extract(archive: Path, root: Path) -> None:
+    """Unpack .tar.gz / .tgz / .zip archives, or gunzip a single ``.gz`` file, into ``root``."""
+    if archive.suffix == ".gz" and not archive.name.endswith(".tar.gz"):
+        with gzip.open(archive) as packed, (root / archive.stem).open("wb") as out:
+            shutil.copyfileobj(packed, out, CHUNK)
+    else:
+        shutil.unpack_archive(archive, root, filter="data")  # "data": no paths outside root
+
+
 def download_and_extract(url: str, root: Path, md5: str | None = None, filename: str | None = None) -> Path:
     archive = download(url, Path(root) / (filename or url.rsplit("/", 1)[-1]), md5)
-    extract_archive(str(archive), str(root))
+    extract(archive, Path(root))
     return archive
