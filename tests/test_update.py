@@ -13,6 +13,14 @@ from scaffolder.cli import UPDATE_AVAILABLE, app
 
 TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "presets", "migrations"]
 RENAME = ("configs/experiment/digits_quick.yaml", "configs/experiment/quick_digits.yaml")
+LIGHTNING = "{% if engine == 'lightning' %}"  # template folders of the Lightning backend are named so
+
+
+def in_template(rendered_path):
+    """``configs/trainer/x.yaml`` -> its path in template/, where the folder carries the engine condition."""
+    folder, _, rest = rendered_path.partition("/")
+    group, _, name = rest.partition("/")
+    return f"template/{folder}/{LIGHTNING}{group}{{% endif %}}/{name}"
 
 
 def git(cwd, *args):
@@ -48,10 +56,10 @@ def template_v1(tmp_path):
 def release_v2(repo):
     """A spec change as a maintainer makes one: version bump, new config, Dockerfile line, a rename."""
     edit(repo / "spec.yml", 'torch: "2.15.0"', 'torch: "2.16.0"')
-    (repo / "template/configs/trainer/fast.yaml").write_text("defaults:\n  - cpu\n\nmax_epochs: 2\n")
+    (repo / in_template("configs/trainer/fast.yaml")).write_text("defaults:\n  - cpu\n\nmax_epochs: 2\n")
     edit(repo / "template/deploy/cpu/Dockerfile.jinja", "PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2")
-    edit(repo / "template/configs/trainer/default.yaml", "max_epochs: 10", "max_epochs: 20")
-    shutil.move(repo / "template" / RENAME[0], repo / "template" / RENAME[1])
+    edit(repo / in_template("configs/trainer/default.yaml"), "max_epochs: 10", "max_epochs: 20")
+    shutil.move(repo / in_template(RENAME[0]), repo / in_template(RENAME[1]))
     migration = {
         "version": "v2.0.0",
         "when": "{{ _stage == 'after' }}",
