@@ -1,0 +1,75 @@
+"""Shared bench helpers: render a preset project, compose its config, time steps, print and save tables."""
+
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+sys.path.insert(0, str(REPO))
+
+from scaffolder import create_project  # noqa: E402
+
+
+def render(preset: str, **answers) -> Path:
+    """A fresh project from the working tree's template (not a release tag)."""
+    dest = Path(tempfile.mkdtemp(prefix=f"bench-{preset}-")) / "proj"
+    create_project(dest, preset=preset, data=answers, vcs_ref="HEAD", git=False)
+    return dest
+
+
+def import_project(project: Path, *overrides: str, config_name: str = "config"):
+    """Put the project's package on the path and compose its config as scripts/train.py would."""
+    from hydra import compose, initialize_config_dir
+
+    sys.path.insert(0, str(project / "src"))
+    with initialize_config_dir(str(project / "configs"), version_base="1.3"):
+        return compose(config_name, overrides=list(overrides))
+
+
+class StepClock:
+    """Wall time between consecutive step starts: includes data loading, logging and callbacks."""
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+        self.first_of_epoch: set[int] = set()
+
+    def epoch_start(self) -> None:
+        self.first_of_epoch.add(len(self.starts))
+
+    def step_start(self) -> None:
+        self.starts.append(time.perf_counter())
+
+    def steady_intervals(self, warmup: int) -> list[float]:
+        """Step durations, leaving out warm-up steps and any interval that crosses an epoch boundary."""
+        return [
+            later - earlier
+            for index, (earlier, later) in enumerate(zip(self.starts, self.starts[1:], strict=False))
+            if index >= warmup and index + 1 not in self.first_of_epoch
+        ]
+
+
+def images_per_second(intervals: list[float], batch_size: int) -> float:
+    return batch_size / statistics.median(intervals)
+
+
+def machine() -> str:
+    device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU, {torch.get_num_threads()} threads"
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {device}, torch {torch.__version__}, Python {platform.python_version()}"
+
+
+def report(name: str, header: list[str], rows: list[list], extra: dict | None = None) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    print(f"\n{name} ({machine()})")
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"machine": machine(), "header": header, "rows": rows, **(extra or {})}
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
