@@ -62,7 +62,8 @@ def update(
         _fail(error)
     typer.echo(f"Updated {report.old_version} -> {report.new_version}: {len(report.changed)} files changed")
     for path in report.changed:
-        typer.echo(f"  {'CONFLICT' if path in report.conflicts else 'changed '}  {path}")
+        status = "CONFLICT" if path in report.conflicts else "added" if path in report.added else "changed"
+        typer.echo(f"  {status:<8}  {path}")
     if report.conflicts:
         typer.secho(f"{len(report.conflicts)} conflicts: resolve the <<<<<<< markers, then commit.", fg="yellow")
     else:

@@ -19,6 +19,10 @@ def changed_files(path: Path) -> list[str]:
     return sorted(line[3:].split(" -> ")[-1].strip('"') for line in lines)
 
 
+def untracked_files(path: Path) -> list[str]:
+    return sorted(git(path, "ls-files", "--others", "--exclude-standard").stdout.splitlines())
+
+
 def release_tags(source: str) -> list[str]:
     """The ``vX.Y.Z`` tags of a template repository (local path or URL); raises if unreachable."""
     result = git(Path.cwd(), "ls-remote", "--tags", "--refs", source, check=False)

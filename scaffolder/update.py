@@ -13,7 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from .answers import check_answers
 from .errors import ScaffoldError
-from .git import changed_files, is_repo, release_tags
+from .git import changed_files, is_repo, release_tags, untracked_files
 from .template import questions
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -25,6 +25,7 @@ class UpdateReport:
     old_version: str
     new_version: str
     changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
 
 
@@ -114,7 +115,8 @@ def update_project(dest: str | Path = ".", to: str | None = None, data: dict | N
     new_answers = yaml.safe_load((dest / ANSWERS_FILE).read_text())
     changed = changed_files(dest)
     conflicts = [path for path in changed if (dest / path).is_file() and CONFLICT_MARKER in _text(dest / path)]
-    return UpdateReport(answers.get("_commit", "?"), new_answers.get("_commit", "?"), changed, conflicts)
+    added = untracked_files(dest)
+    return UpdateReport(answers.get("_commit", "?"), new_answers.get("_commit", "?"), changed, added, conflicts)
 
 
 def _text(path: Path) -> str:

@@ -105,7 +105,7 @@ def test_update_brings_the_spec_keeps_edits_and_marks_the_conflict(template_v1, 
     trainer = (dest / "configs/trainer/default.yaml").read_text()
     assert "<<<<<<< before updating" in trainer and "max_epochs: 30" in trainer and "max_epochs: 20" in trainer
     assert report.conflicts == ["configs/trainer/default.yaml"]
-    assert "requirements-cpu.txt" in report.changed
+    assert "requirements-cpu.txt" in report.changed and "configs/trainer/fast.yaml" in report.added
 
     # resolved as the user would (keep ours), the project's own fast tests pass
     resolved = (
