@@ -1,6 +1,7 @@
 """Presets: named answer files in ``presets/``. A preset holds only what differs from the defaults."""
 
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import yaml
@@ -8,7 +9,12 @@ import yaml
 from .errors import ScaffoldError
 from .template import REPO_ROOT
 
-PRESETS_DIR = REPO_ROOT / "presets"
+# A checkout's presets/ folder; in a wheel the same files are the package scaffolder.presets_data.
+PRESETS_DIR = (
+    REPO_ROOT / "presets"
+    if (REPO_ROOT / "presets").is_dir()
+    else Path(import_module("scaffolder.presets_data").__path__[0])
+)
 INFO_KEYS = {"description"}  # describe the preset; not Copier answers
 
 

@@ -103,3 +103,31 @@ def test_package_version_matches_the_newest_release_tag():
         pytest.skip("this clone has no release tags")
     newest = max(tags, key=lambda tag: tuple(int(part) for part in tag[1:].split(".")))
     assert newest == f"v{__version__}"
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_presets_and_renders_from_the_published_source(tmp_path):
+    import sys
+    import zipfile
+
+    from conftest import REPO
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)], check=True
+    )
+    (wheel,) = tmp_path.glob("ml_template-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {f"scaffolder/presets_data/{p}.yml" for p in PRESETS} <= set(names)
+    assert not any(name.startswith("template/") for name in names)  # rendered from git, so it can update
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = "from scaffolder import list_presets, template; print(len(list_presets()), template.default_source())"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [str(len(PRESETS)), "gh:org/ml-template"]
