@@ -1,8 +1,10 @@
 """Shared bench helpers: render a preset project, compose its config, time steps, print and save tables."""
 
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +24,30 @@ def render(preset: str, **answers) -> Path:
     dest = Path(tempfile.mkdtemp(prefix=f"bench-{preset}-")) / "proj"
     create_project(dest, preset=preset, data=answers, vcs_ref="HEAD", git=False)
     return dest
+
+
+def scaffold_cli(dest: Path, preset: str) -> float:
+    """`scaffold new DEST --preset NAME` as a user runs it; returns its wall time."""
+    start = time.perf_counter()
+    command = [sys.executable, "-c", "from scaffolder.cli import app; app()", "new", str(dest), "--preset", preset]
+    subprocess.run([*command, "--vcs-ref", "HEAD"], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def train_cli(project: Path, run_name: str, *overrides: str) -> tuple[float, dict]:
+    """`python scripts/train.py ... hydra.run.dir=outputs/<run_name>` -> (wall time, metrics.json)."""
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}  # as after `pip install -e .`
+    command = [
+        sys.executable,
+        "scripts/train.py",
+        *overrides,
+        f"hydra.run.dir=outputs/{run_name}",
+        "trainer.enable_progress_bar=false",
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    return seconds, json.loads((project / "outputs" / run_name / "metrics.json").read_text())
 
 
 def import_project(project: Path, *overrides: str, config_name: str = "config"):

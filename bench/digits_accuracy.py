@@ -7,15 +7,10 @@ the best validation accuracy, the test accuracy and the wall time.
 """
 
 import argparse
-import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import report
+from common import report, scaffold_cli, train_cli
 
 PRESETS = ["resnet-cpu"]  # one per framework with a classification backend
 
@@ -27,30 +22,8 @@ def main() -> None:
     rows = []
     for preset in PRESETS:
         dest = Path(tempfile.mkdtemp()) / "proj"
-        scaffold_cli = "from scaffolder.cli import app; app()"
-        subprocess.run(
-            [sys.executable, "-c", scaffold_cli, "new", str(dest), "--preset", preset, "--vcs-ref", "HEAD"],
-            check=True,
-            capture_output=True,
-        )
-        env = {**os.environ, "PYTHONPATH": str(dest / "src")}
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "scripts/train.py",
-                "data=digits",
-                f"trainer.max_epochs={args.epochs}",
-                "hydra.run.dir=outputs/converge",
-                "trainer.enable_progress_bar=false",
-            ],
-            cwd=dest,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        seconds = time.perf_counter() - start
-        metrics = json.loads((dest / "outputs" / "converge" / "metrics.json").read_text())
+        scaffold_cli(dest, preset)
+        seconds, metrics = train_cli(dest, "converge", "data=digits", f"trainer.max_epochs={args.epochs}")
         rows.append(
             [
                 preset,
