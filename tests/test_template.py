@@ -63,7 +63,9 @@ def test_preset_renders_a_complete_project(copie, preset):
     assert f"- trainer: {answers['hardware']}" in (project / "configs/config.yaml").read_text()
     requirements = (project / f"requirements-{answers['hardware']}.txt").read_text()
     spec = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
-    assert f"torch=={spec['packages']['torch']}" in requirements
+    framework_pin = "paddlepaddle" if answers["framework"] == "paddle" else "torch"
+    assert f"{framework_pin}{'-gpu' if framework_pin == 'paddlepaddle' and answers['hardware'] == 'gpu' else ''}==" \
+        f"{spec['packages'][framework_pin]}" in requirements
     lint = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=project, capture_output=True, text=True
     )
@@ -103,4 +105,23 @@ def test_copier_refuses_an_invalid_package_name(tmp_path):
         text=True,
     )
     assert result.returncode != 0 and "not a valid Python identifier" in result.stderr
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (["framework=paddle", "model=efficientnet_b0"],
+         "model 'efficientnet_b0' is not available for paddle/classification; "
+         "choose one of: resnet18, resnet50, mobilenet_v2, simple_cnn"),
+        (["framework=pytorch", "model=mobilenet_v2"], "model 'mobilenet_v2' is not available for pytorch"),
+        (["framework=paddle", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
+    ],
+)
+def test_copier_refuses_impossible_framework_combinations(tmp_path, answers, message):
+    dest = tmp_path / "proj"
+    data = [arg for answer in answers for arg in ("-d", answer)]
+    command = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", *data, str(REPO), str(dest)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode != 0 and message in result.stderr
     assert not dest.exists()

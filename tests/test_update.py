@@ -13,14 +13,19 @@ from scaffolder.cli import UPDATE_AVAILABLE, app
 
 TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "presets", "migrations"]
 RENAME = ("configs/experiment/digits_quick.yaml", "configs/experiment/quick_digits.yaml")
-LIGHTNING = "{% if engine == 'lightning' %}"  # template folders of the Lightning backend are named so
 
 
 def in_template(rendered_path):
-    """``configs/trainer/x.yaml`` -> its path in template/, where the folder carries the engine condition."""
+    """``configs/trainer/x.yaml`` -> its path in template/, where the folder carries the engine condition
+    (``{% if engine == 'lightning' %}trainer{% endif %}``, or a condition shared with other engines)."""
     folder, _, rest = rendered_path.partition("/")
     group, _, name = rest.partition("/")
-    return f"template/{folder}/{LIGHTNING}{group}{{% endif %}}/{name}"
+    conditioned = [
+        path.name
+        for path in (REPO / "template" / folder).iterdir()
+        if "'lightning'" in path.name and path.name.endswith(f"%}}{group}{{% endif %}}")
+    ]
+    return f"template/{folder}/{conditioned[0]}/{name}"
 
 
 def git(cwd, *args):
