@@ -104,3 +104,19 @@ def test_copier_refuses_an_invalid_package_name(tmp_path):
     )
     assert result.returncode != 0 and "not a valid Python identifier" in result.stderr
     assert not dest.exists()
+
+
+def test_task_detection_alone_gives_a_yolo_project(tmp_path):
+    """Model and dataset defaults follow the task: `-d task=detection` is enough."""
+    dest = tmp_path / "proj"
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", "-d", "task=detection",
+         str(REPO), str(dest)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["model"], answers["dataset"]) == ("yolov8n", "shapes")
+    assert "ultralytics==" in (dest / "requirements.txt").read_text()
+    assert (dest / "scripts/predict.py").is_file() and not (dest / "configs/callbacks").exists()
