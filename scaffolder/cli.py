@@ -4,6 +4,7 @@ import sys
 from typing import Annotated
 
 import typer
+import yaml
 
 from . import __version__
 from .answers import parse_overrides
@@ -38,9 +39,11 @@ def new(
         path = create_project(dest, preset, parse_overrides(data or []), template, vcs_ref, interactive=interactive)
     except ScaffoldError as error:
         _fail(error)
+    task = yaml.safe_load((path / ".copier-answers.yml").read_text()).get("task")
+    builtin = "shapes" if task == "detection" else "digits"  # the task's dataset that needs no download
     typer.echo(
         f"Created {path}\nNext: cd {dest} && pip install -r requirements-<cpu|gpu>.txt -r requirements-dev.txt "
-        "&& pip install -e . && python scripts/train.py data=digits trainer.max_epochs=5"
+        f"&& pip install -e . && python scripts/train.py data={builtin} trainer.max_epochs=5"
     )
 
 

@@ -45,6 +45,19 @@ def test_new_renders_a_git_project_that_copier_can_update(tmp_path):
         (["--preset", "resnet-cpu", "-d", "ci=maybe"], "-d: ci='maybe' must be of type bool"),
         (["--preset", "resnet-cpu", "-d", "model=vgg"], "model='vgg' is not allowed; choose one of: resnet18"),
         (["--preset", "resnet-cpu", "-d", "hardware"], "-d hardware: expected key=value"),
+        (
+            ["--preset", "yolo-cpu", "-d", "model=resnet18"],
+            "model 'resnet18' is not available for pytorch/detection; choose one of: yolov8n, yolov10n, yolo11n",
+        ),
+        (
+            ["--preset", "yolo-cpu", "-d", "dataset=digits"],
+            "dataset 'digits' is not available for task detection; choose one of: shapes, coco128, coco2017, "
+            "yolo_folder",
+        ),
+        (
+            ["--preset", "resnet-cpu", "-d", "model=yolov8n"],
+            "model 'yolov8n' is not available for pytorch/classification",
+        ),
         (["-d", "package_name=1st"], "package_name '1st' is not a valid Python identifier"),
         (["-d", "package_name=import"], "package_name 'import' is reserved"),
     ],

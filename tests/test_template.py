@@ -64,8 +64,10 @@ def test_preset_renders_a_complete_project(copie, preset):
     requirements = (project / f"requirements-{answers['hardware']}.txt").read_text()
     spec = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
     framework_pin = "paddlepaddle" if answers["framework"] == "paddle" else "torch"
-    assert f"{framework_pin}{'-gpu' if framework_pin == 'paddlepaddle' and answers['hardware'] == 'gpu' else ''}==" \
+    assert (
+        f"{framework_pin}{'-gpu' if framework_pin == 'paddlepaddle' and answers['hardware'] == 'gpu' else ''}=="
         f"{spec['packages'][framework_pin]}" in requirements
+    )
     lint = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=project, capture_output=True, text=True
     )
@@ -111,9 +113,11 @@ def test_copier_refuses_an_invalid_package_name(tmp_path):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        (["framework=paddle", "model=efficientnet_b0"],
-         "model 'efficientnet_b0' is not available for paddle/classification; "
-         "choose one of: resnet18, resnet50, mobilenet_v2, simple_cnn"),
+        (
+            ["framework=paddle", "model=efficientnet_b0"],
+            "model 'efficientnet_b0' is not available for paddle/classification; "
+            "choose one of: resnet18, resnet50, mobilenet_v2, simple_cnn",
+        ),
         (["framework=pytorch", "model=mobilenet_v2"], "model 'mobilenet_v2' is not available for pytorch"),
         (["framework=paddle", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
     ],
@@ -125,3 +129,30 @@ def test_copier_refuses_impossible_framework_combinations(tmp_path, answers, mes
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode != 0 and message in result.stderr
     assert not dest.exists()
+
+
+def test_task_detection_alone_gives_a_yolo_project(tmp_path):
+    """Model and dataset defaults follow the task: `-d task=detection` is enough."""
+    dest = tmp_path / "proj"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            "task=detection",
+            str(REPO),
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["model"], answers["dataset"]) == ("yolov8n", "shapes")
+    assert "ultralytics==" in (dest / "requirements.txt").read_text()
+    assert (dest / "scripts/predict.py").is_file() and not (dest / "configs/callbacks").exists()

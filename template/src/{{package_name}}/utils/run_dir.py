@@ -22,11 +22,11 @@ def save_config(cfg: DictConfig, run_dir: Path) -> None:
     OmegaConf.save(cfg, run_dir / CONFIG_FILE, resolve=True)
 
 
-def run_dir_of(ckpt_path: str | Path) -> Path:
-    """``<run>/checkpoints/best.ckpt`` -> ``<run>``, checking the run's config is there."""
+def run_dir_of(ckpt_path: str | Path, suffix: str = ".ckpt") -> Path:
+    """``<run>/checkpoints/best<suffix>`` -> ``<run>``, checking the run's config is there."""
     ckpt = Path(ckpt_path)
     if not ckpt.is_file():
-        raise UserError(f"ckpt_path={ckpt} does not exist; pass a .ckpt file from <run_dir>/checkpoints/")
+        raise UserError(f"ckpt_path={ckpt} does not exist; pass a {suffix} file from <run_dir>/checkpoints/")
     run_dir = ckpt.resolve().parent.parent
     if not (run_dir / CONFIG_FILE).is_file():
         raise UserError(f"ckpt_path={ckpt}: no {CONFIG_FILE} in {run_dir}; keep checkpoints inside their run directory")
