@@ -7,6 +7,7 @@ import torch
 from common import StepClock, images_per_second, import_project
 
 BATCH, WARMUP = 64, 3
+WORKLOAD = "resnet18 32px b64"
 PRESET = "resnet-cpu"
 
 

@@ -1,12 +1,14 @@
 """Training throughput, the generated project vs a hand-written loop (same model, data, optimiser).
 
-    python bench/train_throughput.py [--rounds 3] [--steps 30] [--pairs pytorch,paddle]
+    python bench/train_throughput.py [--rounds 3] [--steps 30] [--pairs pytorch,paddle,yolo]
 
 resnet18 at 32x32, batch 64, on the bundled digits (upscaled to 32x32), on CPU (or CUDA when
 present), for each pair: the generated Lightning project vs a plain PyTorch loop, and the generated
-Paddle project vs a plain Paddle loop. Runs are interleaved (ours, baseline, ours, ...); each
-reports the median steady-state step time (warm-up steps and epoch boundaries left out); the
-table gives medians over rounds and the ratio ours/baseline (1.0 = as fast as hand-written).
+Paddle project vs a plain Paddle loop; and yolov8n on the built-in shapes (96 px, batch 16), the
+generated YOLO project vs Ultralytics called directly with the same arguments. Runs are
+interleaved (ours, baseline, ours, ...); each reports the median steady-state step time (warm-up
+steps and epoch boundaries left out); the table gives medians over rounds and the ratio
+ours/baseline (1.0 = as fast as hand-written).
 """
 
 import argparse
@@ -18,6 +20,7 @@ from common import render, report
 PAIRS = {  # name -> module with PRESET, ours(project, steps) and baseline(project, steps)
     "pytorch": "throughput_lightning",
     "paddle": "throughput_paddle",
+    "yolo": "throughput_yolo",
 }
 
 
