@@ -81,6 +81,36 @@ class StepClock:
         ]
 
 
+class GpuSampler:
+    """Samples GPU utilisation (%) with nvidia-smi every ``interval`` seconds while a block runs (CUDA only)."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval, self.samples, self._stop = interval, [], None
+
+    def __enter__(self) -> "GpuSampler":
+        import threading
+
+        if torch.cuda.is_available():
+            self._stop = threading.Event()
+            threading.Thread(target=self._run, daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        query = ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "--id=0"]
+        while not self._stop.wait(self.interval):
+            out = subprocess.run(query, capture_output=True, text=True).stdout.strip()
+            if out.isdigit():
+                self.samples.append(int(out))
+
+    def __exit__(self, *exc) -> None:
+        if self._stop:
+            self._stop.set()
+
+    @property
+    def mean(self) -> str:
+        return f"{statistics.mean(self.samples):.0f}" if self.samples else "-"
+
+
 def images_per_second(intervals: list[float], batch_size: int) -> float:
     return batch_size / statistics.median(intervals)
 

@@ -7,6 +7,7 @@ import torch
 from common import StepClock, images_per_second, import_project
 
 BATCH, WARMUP = 64, 3
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"  # the same script measures a GPU when present
 WORKLOAD = "resnet18 32px b64"
 PRESET = "resnet-cpu"
 
@@ -36,6 +37,7 @@ def ours(project, steps: int) -> float:
         f"+trainer.max_steps={steps + WARMUP}",
         "trainer.max_epochs=-1",
         "+callbacks.clock._target_=throughput_lightning.ClockCallback",
+        f"trainer.accelerator={'gpu' if DEVICE == 'cuda' else 'cpu'}",
     )
     ClockCallback.clock = StepClock()
     import_module(f"{cfg.model._target_.split('.')[0]}.train").train(cfg)
@@ -50,7 +52,7 @@ def baseline(project, steps: int) -> float:
     datamodule = hydra.utils.instantiate(cfg.data)
     datamodule.setup("fit")
     loader = datamodule.train_dataloader()
-    net = hydra.utils.instantiate(cfg.model.net)
+    net = hydra.utils.instantiate(cfg.model.net).to(DEVICE)
     optimizer = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
     net.train()
     clock, done = StepClock(), 0
@@ -58,6 +60,7 @@ def baseline(project, steps: int) -> float:
         clock.epoch_start()
         for images, labels in loader:
             clock.step_start()
+            images, labels = images.to(DEVICE, non_blocking=True), labels.to(DEVICE, non_blocking=True)
             optimizer.zero_grad(set_to_none=True)
             torch.nn.functional.cross_entropy(net(images), labels).backward()
             optimizer.step()
