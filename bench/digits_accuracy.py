@@ -13,7 +13,7 @@ from pathlib import Path
 
 from common import report, scaffold_cli, train_cli
 
-PRESETS = ["resnet-cpu"]  # one per framework with a classification backend
+PRESETS = ["resnet-cpu", "paddle-cpu"]  # one per framework with a classification backend
 
 
 def main() -> None:
