@@ -36,6 +36,13 @@ EXPECTED_FILES = [
 ]
 
 
+def copier_copy(dest, *answers: str) -> subprocess.CompletedProcess:
+    """Plain `copier copy --defaults` as a user runs it (no --trust), with `-d` answers."""
+    data = [arg for answer in answers for arg in ("-d", answer)]
+    command = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", *data, str(REPO), str(dest)]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
 def test_every_question_has_type_help_and_default():
     for name, spec in questions().items():
         assert {"type", "help", "default"} <= set(spec), name
@@ -77,37 +84,10 @@ def test_preset_renders_a_complete_project(copie, preset):
 def test_plain_copier_renders_with_defaults_and_without_trust(tmp_path):
     """`copier copy --defaults` as a user runs it: no --trust, no tasks, nothing but files."""
     dest = tmp_path / "proj"
-    result = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", str(REPO), str(dest)],
-        capture_output=True,
-        text=True,
-    )
+    result = copier_copy(dest)
     assert result.returncode == 0, result.stderr
     assert (dest / "src/my_vision_project/train.py").is_file()
     assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["dataset"] == "digits"
-
-
-def test_copier_refuses_an_invalid_package_name(tmp_path):
-    dest = tmp_path / "proj"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            "-d",
-            "package_name=my-pkg",
-            str(REPO),
-            str(dest),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode != 0 and "not a valid Python identifier" in result.stderr
-    assert not dest.exists()
 
 
 @pytest.mark.parametrize(
@@ -120,13 +100,13 @@ def test_copier_refuses_an_invalid_package_name(tmp_path):
         ),
         (["framework=pytorch", "model=mobilenet_v2"], "model 'mobilenet_v2' is not available for pytorch"),
         (["framework=paddle", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
+        (["task=detection", "serving=true"], "serving is built for PyTorch classification so far"),
+        (["package_name=my-pkg"], "package_name 'my-pkg' is not a valid Python identifier"),
     ],
 )
-def test_copier_refuses_impossible_framework_combinations(tmp_path, answers, message):
+def test_copier_refuses_bad_answers_and_impossible_combinations(tmp_path, answers, message):
     dest = tmp_path / "proj"
-    data = [arg for answer in answers for arg in ("-d", answer)]
-    command = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", *data, str(REPO), str(dest)]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = copier_copy(dest, *answers)
     assert result.returncode != 0 and message in result.stderr
     assert not dest.exists()
 
@@ -134,23 +114,7 @@ def test_copier_refuses_impossible_framework_combinations(tmp_path, answers, mes
 def test_task_detection_alone_gives_a_yolo_project(tmp_path):
     """Model and dataset defaults follow the task: `-d task=detection` is enough."""
     dest = tmp_path / "proj"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            "-d",
-            "task=detection",
-            str(REPO),
-            str(dest),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = copier_copy(dest, "task=detection")
     assert result.returncode == 0, result.stderr
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert (answers["model"], answers["dataset"]) == ("yolov8n", "shapes")
