@@ -100,7 +100,6 @@ def test_plain_copier_renders_with_defaults_and_without_trust(tmp_path):
         ),
         (["framework=pytorch", "model=mobilenet_v2"], "model 'mobilenet_v2' is not available for pytorch"),
         (["framework=paddle", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
-        (["task=detection", "serving=true"], "serving is built for PyTorch classification so far"),
         (["package_name=my-pkg"], "package_name 'my-pkg' is not a valid Python identifier"),
     ],
 )
