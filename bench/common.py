@@ -59,6 +59,20 @@ def import_project(project: Path, *overrides: str, config_name: str = "config"):
         return compose(config_name, overrides=list(overrides))
 
 
+def resnet18_digits(project: Path, batch: int, *overrides: str):
+    """The config both classification throughput pairs train: resnet18 on digits, no test pass."""
+    return import_project(
+        project,
+        "model=resnet18",
+        "data=digits",
+        f"data.batch_size={batch}",
+        "test=false",
+        f"paths.run_dir={project}/outputs/bench",
+        f"paths.output_dir={project}/outputs",
+        *overrides,
+    )
+
+
 class StepClock:
     """Wall time between consecutive step starts: includes data loading, logging and callbacks."""
 

@@ -78,12 +78,24 @@ def latency(project, model_file: str, image, requests: int) -> list[str]:
 
 
 CLASSIFIER = [  # resnet18 at 224 px, a few steps on the generated image folder
-    "model=resnet18", "data=imagefolder", "data.num_classes=3", "data.batch_size=4", "data.num_workers=0",
-    "trainer.max_epochs=1", "trainer.limit_train_batches=2", "test=false", "trainer.enable_progress_bar=false",
+    "model=resnet18",
+    "data=imagefolder",
+    "data.num_classes=3",
+    "data.batch_size=4",
+    "data.num_workers=0",
+    "trainer.max_epochs=1",
+    "trainer.limit_train_batches=2",
+    "test=false",
+    "trainer.enable_progress_bar=false",
 ]
 DETECTOR = [  # yolov10n at 640 px, one epoch on a few generated shapes images
-    "experiment=shapes_quick", "trainer=cpu", "model=yolov10n", "data.image_size=640", "data.num_train=8",
-    "data.num_val=4", "trainer.max_epochs=1",
+    "experiment=shapes_quick",
+    "trainer=cpu",
+    "model=yolov10n",
+    "data.image_size=640",
+    "data.num_train=8",
+    "data.num_val=4",
+    "trainer.max_epochs=1",
 ]
 SETUPS = {  # preset -> (model described, train overrides, checkpoint)
     "resnet-cpu": ("Lightning resnet18 224px", CLASSIFIER, "best.ckpt"),

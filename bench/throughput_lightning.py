@@ -4,7 +4,7 @@ from importlib import import_module
 
 import lightning as L
 import torch
-from common import StepClock, images_per_second, import_project
+from common import StepClock, images_per_second, resnet18_digits
 
 BATCH, WARMUP = 64, 3
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"  # the same script measures a GPU when present
@@ -26,14 +26,9 @@ class ClockCallback(L.Callback):
 
 def ours(project, steps: int) -> float:
     """The project's own train(cfg), as `python scripts/train.py model=resnet18 data=digits` runs it."""
-    cfg = import_project(
+    cfg = resnet18_digits(
         project,
-        "model=resnet18",
-        "data=digits",
-        f"data.batch_size={BATCH}",
-        "test=false",
-        f"paths.run_dir={project}/outputs/bench",
-        f"paths.output_dir={project}/outputs",
+        BATCH,
         f"+trainer.max_steps={steps + WARMUP}",
         "trainer.max_epochs=-1",
         "+callbacks.clock._target_=throughput_lightning.ClockCallback",
@@ -46,7 +41,7 @@ def ours(project, steps: int) -> float:
 
 def baseline(project, steps: int) -> float:
     """A plain PyTorch loop: the same network builder, data tensors, AdamW, batch size and shuffling."""
-    cfg = import_project(project, "model=resnet18", "data=digits", f"data.batch_size={BATCH}", "paths.run_dir=.")
+    cfg = resnet18_digits(project, BATCH)
     import hydra
 
     datamodule = hydra.utils.instantiate(cfg.data)

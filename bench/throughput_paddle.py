@@ -4,7 +4,7 @@ import math
 from importlib import import_module
 
 import paddle
-from common import StepClock, images_per_second, import_project
+from common import StepClock, images_per_second, resnet18_digits
 
 BATCH, WARMUP = 64, 3
 WORKLOAD = "resnet18 32px b64"
@@ -23,23 +23,12 @@ class ClockCallback(paddle.callbacks.Callback):
         self.clock.step_start()
 
 
-def _config(project, *overrides: str):
-    return import_project(
-        project,
-        "model=resnet18",
-        "data=digits",
-        f"data.batch_size={BATCH}",
-        "test=false",
-        f"paths.run_dir={project}/outputs/bench",
-        f"paths.output_dir={project}/outputs",
-        *overrides,
-    )
-
-
 def ours(project, steps: int) -> float:
     """The project's own train(cfg), as `python scripts/train.py model=resnet18 data=digits` runs it."""
     epochs = math.ceil((steps + WARMUP) / (1257 // BATCH))  # digits: 1257 training images
-    cfg = _config(project, f"trainer.max_epochs={epochs}", "+callbacks.clock._target_=throughput_paddle.ClockCallback")
+    cfg = resnet18_digits(
+        project, BATCH, f"trainer.max_epochs={epochs}", "+callbacks.clock._target_=throughput_paddle.ClockCallback"
+    )
     ClockCallback.clock = StepClock()
     import_module(f"{cfg.model._target_.split('.')[0]}.train").train(cfg)
     return images_per_second(ClockCallback.clock.steady_intervals(WARMUP), BATCH)
@@ -49,7 +38,7 @@ def baseline(project, steps: int) -> float:
     """A plain dygraph loop with the project's network builder, data loader and thread setting."""
     import hydra
 
-    cfg = _config(project)
+    cfg = resnet18_digits(project, BATCH)
     package = cfg.model._target_.split(".")[0]
     import_module(f"{package}.utils.paddle_device").configure(cfg.trainer)  # same device and CPU threads
     datamodule = hydra.utils.instantiate(cfg.data)
