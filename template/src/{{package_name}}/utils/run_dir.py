@@ -1,6 +1,9 @@
 """The run directory: resolved config, metrics, preprocessing facts, and finding checkpoints."""
 
+import functools
 import json
+import os
+import shutil
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -10,16 +13,22 @@ from ..errors import UserError
 CONFIG_FILE = "config.yaml"
 METRICS_FILE = "metrics.json"
 PREPROCESS_FILE = "preprocess.json"
+CHECKPOINT_SUFFIXES = (".ckpt", ".pt", ".pdparams")  # Lightning and Paddle runs, Ultralytics weights
 
 
 def write_json(path: Path, data: dict) -> None:
+    """Written to a temporary file first, then renamed: a killed run never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n")
+    partial = path.with_suffix(path.suffix + ".partial")
+    partial.write_text(json.dumps(data, indent=2) + "\n")
+    partial.replace(path)
 
 
 def save_config(cfg: DictConfig, run_dir: Path) -> None:
+    """The resolved config, without Hydra's own node (Hydra keeps that in ``.hydra/``)."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    OmegaConf.save(cfg, run_dir / CONFIG_FILE, resolve=True)
+    run_cfg = {key: cfg[key] for key in cfg if key != "hydra"}
+    OmegaConf.save(OmegaConf.create(run_cfg), run_dir / CONFIG_FILE, resolve=True)
 
 
 def run_dir_of(ckpt_path: str | Path, suffix: str = ".ckpt") -> Path:
@@ -52,3 +61,31 @@ def resolve_resume(ckpt_path: str | None, run_dir: Path, output_dir: Path) -> st
         )
     print(f"Resuming from {candidates[-1]}")
     return str(candidates[-1])
+
+
+def _holds_only_hydra_files(run_dir: Path) -> bool:
+    """True for a directory Hydra has just made: nothing but ``.hydra/`` and the job's ``<script>.log``."""
+    return not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
+
+
+def removes_failed_run_dir(train):
+    """Decorates ``train(cfg)``: a run that fails before its first checkpoint removes the run dir it started.
+
+    A directory that held anything before the run (another run's checkpoints, ``hydra.run.dir`` pointing
+    at a run to resume) is never removed, nor one with a checkpoint in it; DDP ranks other than 0 leave it alone.
+    """
+
+    @functools.wraps(train)
+    def wrapper(cfg: DictConfig, *args, **kwargs):
+        run_dir = Path(cfg.paths.run_dir)
+        started_empty = _holds_only_hydra_files(run_dir)
+        try:
+            return train(cfg, *args, **kwargs)
+        except BaseException:
+            rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+            checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
+            if started_empty and rank_zero and not checkpoints:
+                shutil.rmtree(run_dir, ignore_errors=True)
+            raise
+
+    return wrapper
