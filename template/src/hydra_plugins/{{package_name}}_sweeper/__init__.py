@@ -1,0 +1,1 @@
+"""Hydra discovers plugins in the ``hydra_plugins`` namespace package: this project's Optuna sweeper."""
