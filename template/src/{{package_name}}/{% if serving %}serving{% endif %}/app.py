@@ -1,71 +1,114 @@
-"""The FastAPI app: /health, /predict, /predict/batch, /metrics, with upload and concurrency limits."""
+"""The FastAPI app: /health, /predict, /predict/batch, /metrics.
 
-import asyncio
-import time
+Every limit is an argument of ``create_app`` (and of scripts/serve.py). Memory is bounded: a request body is at
+most ``max_request_bytes``, at most ``max_concurrent`` requests are read and run at once, an image is decoded only
+if its header says it has at most ``max_pixels`` pixels, at most ``MAX_DECODING`` images are decoded at once
+server-wide, and a batch keeps only the model-sized inputs of its images, not the decoded images.
+Decoding and inference run in worker threads, so /health and /metrics answer while a batch is processed.
+"""
+
+import threading
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi import FastAPI, HTTPException, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 
-from .metrics import ServerMetrics
-from .predictor import Predictor
+from .limits import RequestLimits
+from .metrics import MeasureRequests, ServerMetrics
+from .predictor import Prediction, Predictor
 from .preprocess import ImageError, decode
 
 MAX_BATCH = 32  # images per /predict/batch request
+MAX_DECODING = 2  # images decoded at once, server-wide: a full-size decoded image is the largest thing in memory
+
+
+class Error(BaseModel):
+    detail: str
+
+
+class Health(BaseModel):
+    status: str
+    model: str
+    classes: int
+
+
+REFUSALS = {
+    400: {"model": Error, "description": "Malformed multipart body"},
+    408: {"model": Error, "description": "The body did not arrive in time"},
+    413: {"model": Error, "description": "Body, upload, image (pixels) or batch larger than the server's limits"},
+    415: {"model": Error, "description": "Not an image/* upload, or not an image in a supported format"},
+    503: {"model": Error, "description": "Too many requests at once; retry after Retry-After seconds",
+          "headers": {"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}}},
+}
 
 
 def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent: int = 4,
-               model_file: str = "model.onnx") -> FastAPI:
-    """``max_bytes`` per upload (413 above), ``max_concurrent`` inferences at once (503 above)."""
-    predictor = Predictor(model_dir, model_file)
+               model_file: str = "model.onnx", *, max_request_bytes: int = 20_000_000,
+               max_pixels: int = 24_000_000, body_timeout: float = 30.0) -> FastAPI:
+    """``max_bytes`` per upload and ``max_request_bytes`` per request (413 above), ``max_pixels`` per image (413),
+    ``max_concurrent`` requests to the model at once (503 above), ``body_timeout`` seconds for a body (408)."""
+    predictor = Predictor(model_dir, model_file)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
-    slots = asyncio.Semaphore(max_concurrent)
+    decoding = threading.BoundedSemaphore(MAX_DECODING)
     app = FastAPI(title="inference", version="1")
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        start = time.perf_counter()
-        response = await call_next(request)
-        endpoint = request.url.path
-        metrics.requests.labels(endpoint, str(response.status_code)).inc()
-        metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
-        return response
+    def run_model(payloads: list[bytes]) -> list[dict]:
+        """In a worker thread: decode one image at a time, keep only its model input, run the model."""
+        inputs = []
+        for index, data in enumerate(payloads):
+            with decoding:
+                try:
+                    image = decode(data, max_pixels)
+                except ImageError as error:
+                    error.index = index
+                    raise
+                inputs.append(predictor.prepare(image))
+                del image
+        return predictor(inputs)
 
-    async def read_image(upload: UploadFile):
-        if not (upload.content_type or "").startswith("image/"):
-            raise HTTPException(415, f"{upload.filename}: expected an image/* upload, got {upload.content_type}")
-        data = await upload.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise HTTPException(413, f"{upload.filename}: larger than {max_bytes} bytes")
+    async def answer(uploads: list[UploadFile], field: str) -> list[dict]:
+        if len(uploads) > MAX_BATCH:
+            raise HTTPException(413, f"at most {MAX_BATCH} images per batch, got {len(uploads)}")
+        payloads = []
+        for upload in uploads:
+            if not (upload.content_type or "").startswith("image/"):
+                raise HTTPException(415, f"{upload.filename}: expected an image/* upload, got {upload.content_type}")
+            payloads.append(await upload.read(max_bytes + 1))
+            if len(payloads[-1]) > max_bytes:
+                raise HTTPException(413, f"{upload.filename}: larger than {max_bytes} bytes")
         try:
-            return decode(data)
+            return await run_in_threadpool(run_model, payloads)
         except ImageError as error:
-            raise HTTPException(422, f"{upload.filename}: {error}") from error
-
-    async def infer(images):
-        if slots.locked():
-            raise HTTPException(503, "server busy: too many concurrent requests, retry shortly")
-        async with slots:
-            return await run_in_threadpool(predictor, images)
+            upload = uploads[error.index]
+            if error.status != 422:
+                raise HTTPException(error.status, f"{upload.filename}: {error}") from error
+            where = ("body", field) if field == "file" else ("body", field, error.index)
+            raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: {error}", "type": "image"}]) \
+                from error
 
     @app.get("/health")
-    def health() -> dict:
-        return {"status": "ok", "model": predictor.name, "classes": len(predictor.classes)}
+    def health() -> Health:
+        return Health(status="ok", model=predictor.name, classes=len(predictor.classes))
 
-    @app.post("/predict")
-    async def predict(file: UploadFile) -> dict:
-        return (await infer([await read_image(file)]))[0]
+    @app.post("/predict", responses=REFUSALS)
+    async def predict(file: UploadFile) -> Prediction:
+        return (await answer([file], "file"))[0]
 
-    @app.post("/predict/batch")
-    async def predict_batch(files: list[UploadFile]) -> list[dict]:
-        if len(files) > MAX_BATCH:
-            raise HTTPException(413, f"at most {MAX_BATCH} images per batch, got {len(files)}")
-        return await infer([await read_image(upload) for upload in files])
+    @app.post("/predict/batch", responses=REFUSALS)
+    async def predict_batch(files: list[UploadFile]) -> list[Prediction]:
+        return await answer(files, "files")
 
-    @app.get("/metrics")
+    @app.get("/metrics", response_class=PlainTextResponse,
+             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                              "description": "Prometheus text format"}})
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    app.add_middleware(RequestLimits, guarded={"/predict", "/predict/batch"}, max_body=max_request_bytes,
+                       body_timeout=body_timeout, max_concurrent=max_concurrent)
+    app.add_middleware(MeasureRequests, metrics=metrics, router=app.router)  # added last: outermost
     return app

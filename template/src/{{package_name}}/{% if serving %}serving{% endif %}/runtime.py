@@ -1,10 +1,17 @@
-"""An export directory as the server loads it: an ONNX Runtime session and preprocess.json."""
+"""An export directory as the server loads it: an ONNX Runtime session and preprocess.json, checked at startup
+so that a broken or mismatched export stops the server with one line instead of answering 500 later."""
 
 import json
 import os
+from numbers import Real
 from pathlib import Path
 
+import numpy as np
 import onnxruntime as ort
+
+from ..errors import UserError
+
+AGAIN = "export the model again (scripts/export.py format=onnx)"
 
 
 def open_session(model: str | Path) -> ort.InferenceSession:
@@ -14,12 +21,79 @@ def open_session(model: str | Path) -> ort.InferenceSession:
     return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
+def numbers(value, count: int) -> bool:
+    return isinstance(value, list) and len(value) == count and all(isinstance(v, Real) for v in value)
+
+
 class ExportedModel:
-    """``model_dir/model_file`` and ``model_dir/preprocess.json``; subclasses turn images into answers."""
+    """``model_dir/model_file`` and ``model_dir/preprocess.json``; subclasses turn images into answers.
+
+    Subclasses name their own preprocess.json keys (``KEYS``: key -> check) and check the model's output
+    on a blank image (``check_output``)."""
+
+    KEYS: dict = {}
 
     def __init__(self, model_dir: str | Path, model_file: str = "model.onnx") -> None:
         model_dir = Path(model_dir)
-        self.spec = json.loads((model_dir / "preprocess.json").read_text())
+        self.spec = self._read_spec(model_dir / "preprocess.json")
         self.classes = self.spec["classes"]
-        self.session = open_session(model_dir / model_file)
+        self.session = self._open(model_dir / model_file)
         self.name = f"{model_dir.name}/{model_file}"
+        self.fixed_batch = self._check_input(model_dir / model_file)
+        blank = np.zeros((1, *self.spec["input_size"]), np.float32)
+        try:
+            outputs = self.session.run(None, {"images": blank})
+        except Exception as error:  # ONNX Runtime raises its own exception types
+            raise UserError(f"{self.name} fails on a blank {self.spec['input_size']} image ({first_line(error)}); "
+                            f"{AGAIN}") from error
+        self.check_output(outputs)
+
+    def _read_spec(self, path: Path) -> dict:
+        if not path.is_file():
+            raise UserError(f"{path} not found; {AGAIN}")
+        try:
+            spec = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            raise UserError(f"{path} is not valid JSON ({first_line(error)}); {AGAIN}") from error
+        checks = {
+            "input_size": lambda v: numbers(v, 3) and v[0] == 3 and all(isinstance(d, int) and d > 0 for d in v),
+            "scale": lambda v: isinstance(v, Real) and v > 0,
+            "classes": lambda v: isinstance(v, list) and v and all(isinstance(name, str) for name in v),
+            **self.KEYS,
+        }
+        if not isinstance(spec, dict):
+            raise UserError(f"{path} is not a JSON object; {AGAIN}")
+        missing = [key for key in checks if key not in spec]
+        if missing:
+            raise UserError(f"{path} lacks {', '.join(missing)}; {AGAIN}")
+        wrong = [key for key, check in checks.items() if not check(spec[key])]
+        if wrong:
+            raise UserError(f"{path} has invalid {', '.join(f'{key}={spec[key]!r}' for key in wrong)}; {AGAIN}")
+        return spec
+
+    def _open(self, path: Path) -> ort.InferenceSession:
+        if not path.is_file():
+            raise UserError(f"{path} not found; {AGAIN}")
+        try:
+            return open_session(path)
+        except Exception as error:  # truncated, empty or foreign files: ONNX Runtime's own exception types
+            raise UserError(f"{path} is not a model ONNX Runtime can load ({first_line(error)}); {AGAIN}") from error
+
+    def _check_input(self, path: Path) -> bool:
+        """True if the model takes a fixed batch of one image."""
+        inputs = {node.name: node.shape for node in self.session.get_inputs()}
+        shape, size = inputs.get("images"), self.spec["input_size"]
+        if shape is None or len(shape) != 4:
+            raise UserError(f"{path} has no 4-d input named 'images' (inputs: {inputs}); {AGAIN}")
+        if any(isinstance(dim, int) and dim != want for dim, want in zip(shape[1:], size, strict=True)):
+            raise UserError(f"{path} takes images of shape {shape[1:]} but preprocess.json says input_size={size}; "
+                            "export the model and preprocess.json from the same run")
+        return shape[0] == 1
+
+    def check_output(self, outputs: list[np.ndarray]) -> None:
+        raise NotImplementedError
+
+
+def first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else error.__class__.__name__)[:200]
