@@ -1,16 +1,16 @@
 """The ``scaffold`` command: a thin layer that turns arguments into one library call each."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from . import __version__
 from .answers import parse_overrides
-from .create import create_project
+from .create import create_project, quick_start
 from .errors import ScaffoldError
-from .presets import list_presets
+from .presets import presets_dir, scan_presets
 from .update import check_for_update, update_project
 
 UPDATE_AVAILABLE = 10  # exit code of `scaffold update --check` when a newer template exists
@@ -30,7 +30,7 @@ def new(
     data: Annotated[
         list[str] | None, typer.Option("--data", "-d", help="Answer override key=value (repeatable)")
     ] = None,
-    template: Annotated[str | None, typer.Option(help="Template source: path or git URL")] = None,
+    template: Annotated[str | None, typer.Option(help="Template source (path or git URL); its presets/ too")] = None,
     vcs_ref: Annotated[str | None, typer.Option(help="Template version (git tag or commit)")] = None,
 ) -> None:
     """Create a project: preset answers first, then -d overrides; asks the rest when no preset is given."""
@@ -39,11 +39,9 @@ def new(
         path = create_project(dest, preset, parse_overrides(data or []), template, vcs_ref, interactive=interactive)
     except ScaffoldError as error:
         _fail(error)
-    task = yaml.safe_load((path / ".copier-answers.yml").read_text()).get("task")
-    builtin = "shapes" if task == "detection" else "digits"  # the task's dataset that needs no download
     typer.echo(
         f"Created {path}\nNext: cd {dest} && pip install -r requirements-<cpu|gpu>.txt -r requirements-dev.txt "
-        f"&& pip install -e . && python scripts/train.py data={builtin} trainer.max_epochs=5"
+        f"&& pip install -e . && {quick_start(path)}"
     )
 
 
@@ -63,7 +61,12 @@ def update(
         report = update_project(dest, to, parse_overrides(data or []))
     except ScaffoldError as error:
         _fail(error)
-    typer.echo(f"Updated {report.old_version} -> {report.new_version}: {len(report.changed)} files changed")
+    reanswered = ", ".join(f"{key}: {old} -> {new}" for key, (old, new) in report.reanswered.items())
+    if report.old_version == report.new_version:
+        headline = f"Re-rendered at {report.new_version} (same template version)"
+    else:
+        headline = f"Updated {report.old_version} -> {report.new_version}"
+    typer.echo(f"{headline}{'; ' + reanswered if reanswered else ''}: {len(report.changed)} files changed")
     for path in report.changed:
         status = "CONFLICT" if path in report.conflicts else "added" if path in report.added else "changed"
         typer.echo(f"  {status:<8}  {path}")
@@ -74,8 +77,13 @@ def update(
 
 
 @app.command()
-def presets() -> None:
+def presets(
+    template: Annotated[str | None, typer.Option(help="Template source whose presets/ to list (a path)")] = None,
+) -> None:
     """List the presets: name, framework, task, hardware, description."""
+    if template and not (Path(template) / "copier.yml").is_file():
+        _fail(ScaffoldError(f"--template {template} is not a directory with copier.yml"))
+    found, problems = scan_presets(presets_dir(template))
     rows = [("NAME", "FRAMEWORK", "TASK", "HARDWARE", "DESCRIPTION")]
     rows += [
         (
@@ -85,11 +93,15 @@ def presets() -> None:
             p.answers.get("hardware", "-"),
             p.description,
         )
-        for p in list_presets()
+        for p in found
     ]
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     for row in rows:
         typer.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+    for problem in problems:  # the others still list; each broken file is one line
+        typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.callback(invoke_without_command=True)

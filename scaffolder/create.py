@@ -12,9 +12,9 @@ import copier
 import yaml
 from plumbum import ProcessExecutionError
 
-from .answers import check_answers
+from .answers import check_answers, coerce
 from .errors import ScaffoldError
-from .presets import load_preset
+from .presets import load_preset, presets_dir
 from .template import default_source, questions
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -53,7 +53,7 @@ def create_project(
     interactive: bool = False,
     git: bool = True,
 ) -> Path:
-    """Render a new project into ``dest``: preset answers, then ``data`` overrides on top.
+    """Render a new project into ``dest``: the preset's answers as defaults, ``data`` answers on top.
 
     Every check runs before anything is written; if rendering fails, ``dest`` is removed again.
     """
@@ -64,13 +64,18 @@ def create_project(
         raise ScaffoldError(
             f"template source {source} is not a directory with copier.yml; pass --template <path or git URL>"
         )
-    known = questions(source if Path(source).is_dir() else None)  # a URL: the packaged copier.yml
-    answers = {}
+    local = not _is_remote(source)
+    known = questions(source if local else None)  # a URL: the packaged copier.yml
+    data = coerce(dict(data or {}), known)
+    preset = preset or data.pop("preset", None) or None
     if preset:
-        answers.update(load_preset(preset).answers)
-        check_answers(answers, known, f"preset {preset}")
-    check_answers(data or {}, known, "-d")
-    answers.update(data or {})
+        # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
+        # Copier itself turns the preset into defaults (copier.yml, question `preset`).
+        if local:
+            check_answers(load_preset(preset, presets_dir(source)).answers, known, f"preset {preset}")
+        data["preset"] = preset
+    check_answers(data, known, "-d")
+    answers = data
 
     existed = dest.exists()
     chatter = io.StringIO()  # Copier's notes ("no git tags found", ...) would break the one-line error
@@ -93,3 +98,10 @@ def create_project(
         message = f"New project from ml-template {recorded.get('_commit', '(unversioned)')}"
         _initial_commit(dest, recorded, message + (f", preset {preset}" if preset else ""))
     return dest
+
+
+def quick_start(project: Path) -> str:
+    """The first training command of the project's README quick start (copier.yml's ``quick_start``)."""
+    readme = (Path(project) / "README.md").read_text().split("## Quick start", 1)[-1]
+    command = next(line for line in readme.splitlines() if line.startswith("python scripts/train.py"))
+    return command.split("#", 1)[0].strip()

@@ -1,4 +1,8 @@
-"""Presets: named answer files in ``presets/``. A preset holds only what differs from the defaults."""
+"""Presets: named answer files in ``presets/``. A preset holds only what differs from the defaults.
+
+The presets come from the template being rendered (``<template>/presets``); the copy inside this
+package is used only when the template is a git URL (Copier then reads the preset from the clone).
+"""
 
 from dataclasses import dataclass
 from importlib import import_module
@@ -25,21 +29,46 @@ class Preset:
     answers: dict
 
 
+def presets_dir(template: str | None = None) -> Path:
+    """``<template>/presets`` for a local template; this package's presets otherwise."""
+    if template and (Path(template) / "copier.yml").is_file():
+        return Path(template) / "presets"
+    return PRESETS_DIR
+
+
 def _read(path: Path) -> Preset:
-    data = yaml.safe_load(path.read_text()) or {}
+    """One preset file; a broken one is a one-line ``ScaffoldError`` that names the file."""
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScaffoldError(f"preset file {path} is not valid YAML: {problem}{where}") from None
     if not isinstance(data, dict):
-        raise ScaffoldError(f"preset file {path.name} must be a mapping of question: answer")
+        raise ScaffoldError(f"preset file {path} must be a mapping of question: answer")
     answers = {key: value for key, value in data.items() if key not in INFO_KEYS}
     return Preset(path.stem, str(data.get("description", "")), answers)
 
 
-def list_presets(presets_dir: Path = PRESETS_DIR) -> list[Preset]:
-    return [_read(path) for path in sorted(presets_dir.glob("*.yml"))]
+def scan_presets(directory: Path = PRESETS_DIR) -> tuple[list[Preset], list[str]]:
+    """-> (the presets that read, one error line per file that does not)."""
+    good, problems = [], []
+    for path in sorted(directory.glob("*.yml")):
+        try:
+            good.append(_read(path))
+        except ScaffoldError as error:
+            problems.append(str(error))
+    return good, problems
 
 
-def load_preset(name: str, presets_dir: Path = PRESETS_DIR) -> Preset:
-    path = presets_dir / f"{name}.yml"
+def list_presets(directory: Path = PRESETS_DIR) -> list[Preset]:
+    return scan_presets(directory)[0]
+
+
+def load_preset(name: str, directory: Path = PRESETS_DIR) -> Preset:
+    path = directory / f"{name}.yml"
     if not path.is_file():
-        names = ", ".join(preset.name for preset in list_presets(presets_dir))
+        names = ", ".join(preset.name for preset in list_presets(directory))
         raise ScaffoldError(f"unknown preset '{name}'; choose one of: {names}")
     return _read(path)

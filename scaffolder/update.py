@@ -11,7 +11,7 @@ import yaml
 from copier.errors import UserMessageError
 from packaging.version import InvalidVersion, Version
 
-from .answers import check_answers
+from .answers import check_answers, coerce
 from .errors import ScaffoldError
 from .git import changed_files, is_repo, release_tags, untracked_files
 from .template import questions
@@ -27,6 +27,7 @@ class UpdateReport:
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    reanswered: dict[str, tuple] = field(default_factory=dict)  # question -> (old answer, new answer)
 
 
 def recorded_answers(dest: Path) -> dict:
@@ -73,7 +74,7 @@ def check_for_update(dest: str | Path = ".") -> tuple[str, str | None]:
     return current, None
 
 
-def _preflight(dest: Path, data: dict) -> dict:
+def _preflight(dest: Path, data: dict) -> tuple[dict, dict]:
     answers = recorded_answers(dest)
     if not is_repo(dest):
         raise ScaffoldError(
@@ -83,9 +84,10 @@ def _preflight(dest: Path, data: dict) -> dict:
         raise ScaffoldError(f"{dest} has uncommitted changes ({', '.join(dirty[:3])}...); commit or stash them first")
     source = answers["_src_path"]
     latest_version(source)  # reachable?
-    if Path(source).is_dir():
-        check_answers(data, questions(source), "-d")
-    return answers
+    known = questions(source) if Path(source).is_dir() else {}
+    data = coerce(data, known)
+    check_answers(data, known, "-d")
+    return answers, data
 
 
 def update_project(dest: str | Path = ".", to: str | None = None, data: dict | None = None) -> UpdateReport:
@@ -95,14 +97,14 @@ def update_project(dest: str | Path = ".", to: str | None = None, data: dict | N
     an unreachable source and a downgrade. Conflicts are left inline as git-style markers.
     """
     dest = Path(dest).resolve()
-    answers = _preflight(dest, data or {})
+    answers, data = _preflight(dest, data or {})
     chatter = io.StringIO()
     try:
         with contextlib.redirect_stderr(chatter), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             copier.run_update(
                 dest,
-                data=data or {},
+                data=data,
                 vcs_ref=to,
                 defaults=True,
                 overwrite=True,
@@ -116,7 +118,12 @@ def update_project(dest: str | Path = ".", to: str | None = None, data: dict | N
     changed = changed_files(dest)
     conflicts = [path for path in changed if (dest / path).is_file() and CONFLICT_MARKER in _text(dest / path)]
     added = untracked_files(dest)
-    return UpdateReport(answers.get("_commit", "?"), new_answers.get("_commit", "?"), changed, added, conflicts)
+    reanswered = {
+        key: (answers.get(key), new_answers.get(key)) for key in data if answers.get(key) != new_answers.get(key)
+    }
+    return UpdateReport(
+        answers.get("_commit", "?"), new_answers.get("_commit", "?"), changed, added, conflicts, reanswered
+    )
 
 
 def _text(path: Path) -> str:

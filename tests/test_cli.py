@@ -37,31 +37,43 @@ def test_new_renders_a_git_project_that_copier_can_update(tmp_path):
     assert status == ""  # everything committed
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--preset", "nope"], "unknown preset 'nope'; choose one of: " + ", ".join(PRESETS)),
-        (["--preset", "resnet-cpu", "-d", "colour=red"], "-d: unknown question 'colour'; known: project_name"),
-        (["--preset", "resnet-cpu", "-d", "ci=maybe"], "-d: ci='maybe' must be of type bool"),
-        (["--preset", "resnet-cpu", "-d", "model=vgg"], "model='vgg' is not allowed; choose one of: resnet18"),
-        (["--preset", "resnet-cpu", "-d", "hardware"], "-d hardware: expected key=value"),
-        (
-            ["--preset", "yolo-cpu", "-d", "model=resnet18"],
-            "model 'resnet18' is not available for pytorch/detection; choose one of: yolov8n, yolov10n, yolo11n",
-        ),
-        (
-            ["--preset", "yolo-cpu", "-d", "dataset=digits"],
-            "dataset 'digits' is not available for task detection; choose one of: shapes, coco128, coco2017, "
-            "yolo_folder",
-        ),
-        (
-            ["--preset", "resnet-cpu", "-d", "model=yolov8n"],
-            "model 'yolov8n' is not available for pytorch/classification",
-        ),
-        (["-d", "package_name=1st"], "package_name '1st' is not a valid Python identifier"),
-        (["-d", "package_name=import"], "package_name 'import' is reserved"),
-    ],
-)
+# Bad input on the scaffold surface: each row is what the user now sees (one line, exit 1, nothing written).
+BAD_INPUT = [
+    (["--preset", "nope"], "unknown preset 'nope'; choose one of: " + ", ".join(PRESETS)),
+    (["-d", "preset=nope"], "unknown preset 'nope'; choose one of: " + ", ".join(PRESETS)),
+    (["--preset", "resnet-cpu", "-d", "colour=red"], "-d: unknown question 'colour'; known: preset, project_name"),
+    (["--preset", "resnet-cpu", "-d", "ci=maybe"], "-d: ci='maybe' must be of type bool"),
+    (["--preset", "resnet-cpu", "-d", "hardware"], "-d hardware: expected key=value"),
+    (["--preset", "resnet-cpu", "-d", "hardware=tpu"], "-d: hardware='tpu' is not allowed; choose one of: cpu, gpu"),
+    (["-d", "python_version=3.9"], "Invalid choice for 'python_version': '3.9' is not in ['3.10', '3.11', '3.12']"),
+    (["--preset", "resnet-cpu", "-d", "model=vgg"], "Invalid choice for 'model': 'vgg' is not in ['resnet18',"),
+    (
+        ["--preset", "yolo-cpu", "-d", "model=resnet18"],
+        "Invalid choice for 'model': 'resnet18' is not in ['yolov8n', 'yolov10n', 'yolo11n']",
+    ),
+    (
+        ["--preset", "yolo-cpu", "-d", "dataset=digits"],
+        "Invalid choice for 'dataset': 'digits' is not in ['shapes', 'coco128', 'coco2017', 'yolo_folder']",
+    ),
+    (["-d", "model=yolov8n", "-d", "dataset=shapes"], "Invalid choice for 'model': 'yolov8n' is not in ['resnet18',"),
+    (
+        ["-d", "framework=paddle", "-d", "task=detection"],
+        "Invalid choice for 'task': task 'detection' is not available for framework paddle; choose one of: "
+        "classification",
+    ),
+    (
+        ["-d", "framework=paddle", "-d", "model=efficientnet_b0"],
+        "Invalid choice for 'model': 'efficientnet_b0' is not in ['resnet18', 'resnet50', 'mobilenet_v2',",
+    ),
+    (["-d", "framework=paddle", "-d", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
+    (["--preset", "yolo-cpu", "-d", "task=classification"], "Invalid choice for 'model': 'yolov10n' is not in"),
+    (["-d", "project_name=1st"], "project_name '1st' must start with a letter"),
+    (["-d", "package_name=1st"], "package_name '1st' is not a valid Python identifier"),
+    (["-d", "package_name=import"], "package_name 'import' is reserved"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT)
 def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, args, message):
     dest = tmp_path / "proj"
     result = runner.invoke(app, ["new", str(dest), *args])
