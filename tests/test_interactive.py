@@ -69,7 +69,8 @@ class Terminal:
 
 
 def scaffold(dest) -> Terminal:
-    return Terminal(sys.executable, "-c", "from scaffolder.cli import app; app()", "new", str(dest), "--vcs-ref", "HEAD")
+    command = [sys.executable, "-c", "from scaffolder.cli import app; app()"]
+    return Terminal(*command, "new", str(dest), "--vcs-ref", "HEAD")
 
 
 def answer_rest_with_enter(term: Terminal, prompts: list[str]) -> None:
