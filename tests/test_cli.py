@@ -1,10 +1,12 @@
 """The ``scaffold`` CLI: presets table, new project, and one-line refusals that write nothing."""
 
+import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
-from conftest import PRESETS
+from conftest import PRESETS, REPO
 from typer.testing import CliRunner
 
 from scaffolder.cli import app
@@ -90,15 +92,85 @@ def test_new_never_touches_a_non_empty_destination(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"] and (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_a_preset_with_an_unknown_key_is_refused(tmp_path, monkeypatch):
-    from scaffolder import presets
+@pytest.fixture
+def template_copy(tmp_path):
+    """This repository's template as a committed git repository of its own (a --template to point at)."""
+    repo = tmp_path / "template-repo"
+    repo.mkdir()
+    for part in ["copier.yml", "spec.yml", "template", "presets", "migrations"]:
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, repo / part)
+    for args in (
+        ["init", "--quiet"],
+        ["add", "--all"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "t"],
+    ):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    return repo
 
-    (tmp_path / "broken.yml").write_text("framework: pytorch\nbatch: 12\n")
-    monkeypatch.setattr(presets, "PRESETS_DIR", tmp_path)
-    monkeypatch.setattr(presets.load_preset, "__defaults__", (tmp_path,))
-    result = runner.invoke(app, ["new", str(tmp_path / "proj"), "--preset", "broken"])
-    assert result.exit_code == 1 and "preset broken: unknown question 'batch'" in result.stderr
-    assert not (tmp_path / "proj").exists()
+
+def test_values_the_help_shows_are_accepted(tmp_path):
+    args = ["-d", "python_version=3.10", "-d", "ci=no", "-d", "serving=false", "-d", "hardware=gpu"]
+    result = runner.invoke(app, ["new", str(tmp_path / "proj"), *args, "--vcs-ref", "HEAD"])
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((tmp_path / "proj/.copier-answers.yml").read_text())
+    assert (answers["python_version"], answers["ci"], answers["serving"], answers["hardware"]) == (
+        "3.10",
+        False,
+        False,
+        "gpu",
+    )
+
+
+def test_presets_come_from_the_template_and_a_broken_one_is_one_line(tmp_path, template_copy):
+    presets = template_copy / "presets"
+    (presets / "lab-gpu.yml").write_text("description: our lab's box\nhardware: gpu\ntracking: csv\n")
+    (presets / "broken.yml").write_text("framework: pytorch\n  task: [detection\n")
+    (presets / "typo.yml").write_text("framework: pytorch\nbatch: 12\n")
+    subprocess.run(["git", "add", "--all"], cwd=template_copy, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "p"], cwd=template_copy, check=True
+    )
+
+    listed = runner.invoke(app, ["presets", "--template", str(template_copy)])
+    assert listed.exit_code == 1
+    assert "lab-gpu" in listed.stdout and "resnet-cpu" in listed.stdout  # the others still list
+    assert listed.stderr.strip() == f"error: preset file {presets / 'broken.yml'} is not valid YAML: " + (
+        "mapping values are not allowed here at line 2, column 7"
+    )
+
+    broken = runner.invoke(app, ["new", str(tmp_path / "a"), "--template", str(template_copy), "--preset", "broken"])
+    assert broken.exit_code == 1 and broken.stderr == listed.stderr and not (tmp_path / "a").exists()
+    typo = runner.invoke(app, ["new", str(tmp_path / "b"), "--template", str(template_copy), "--preset", "typo"])
+    assert typo.exit_code == 1 and "preset typo: unknown question 'batch'" in typo.stderr
+    assert len(typo.stderr.strip().splitlines()) == 1 and not (tmp_path / "b").exists()
+
+    made = runner.invoke(app, ["new", str(tmp_path / "c"), "--template", str(template_copy), "--preset", "lab-gpu"])
+    assert made.exit_code == 0, made.output
+    answers = yaml.safe_load((tmp_path / "c/.copier-answers.yml").read_text())
+    assert (answers["preset"], answers["hardware"], answers["tracking"]) == ("lab-gpu", "gpu", "csv")
+    assert runner.invoke(app, ["new", str(tmp_path / "d"), "--preset", "lab-gpu"]).exit_code == 1  # not ours
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_scaffold_preset_and_plain_copier_preset_give_the_same_project(tmp_path, template_copy, preset):
+    ours = runner.invoke(app, ["new", str(tmp_path / "ours"), "--template", str(template_copy), "--preset", preset])
+    assert ours.exit_code == 0, ours.output
+    plain = [sys.executable, "-m", "copier", "copy", "--defaults", "-d", f"preset={preset}", str(template_copy)]
+    result = subprocess.run([*plain, str(tmp_path / "plain")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    files = {p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*") if p.is_file()}
+    assert files == {
+        p.relative_to(tmp_path / "ours")
+        for p in (tmp_path / "ours").rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    }
+    different = [f for f in files if (tmp_path / "ours" / f).read_bytes() != (tmp_path / "plain" / f).read_bytes()]
+    assert different == []
+    answers = yaml.safe_load((tmp_path / "plain/.copier-answers.yml").read_text())
+    preset_file = yaml.safe_load((template_copy / "presets" / f"{preset}.yml").read_text())
+    assert {key: answers[key] for key in preset_file if key != "description"} | {"preset": preset} == {
+        key: value for key, value in preset_file.items() if key != "description"
+    } | {"preset": preset}
 
 
 def test_ci_runs_the_readme_test_command():
