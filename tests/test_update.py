@@ -130,6 +130,23 @@ def test_update_reanswers_a_question(template_v1, project_v1):
     assert "- trainer: gpu" in (project_v1 / "configs/config.yaml").read_text()
 
 
+def test_reanswering_says_what_changed_and_conflicts_nowhere_the_user_did_not_edit(template_v1, project_v1):
+    """Same template version, one answer changed: an honest summary, and the files the template
+    alone wrote (the build log, the answers file) re-render cleanly instead of conflicting."""
+    result = CliRunner().invoke(app, ["update", str(project_v1), "-d", "hardware=gpu", "-d", "python_version=3.12"])
+    assert result.exit_code == 0, result.output
+    headline, *rows = result.output.strip().splitlines()
+    assert headline.startswith(
+        "Re-rendered at v1.0.0 (same template version); hardware: cpu -> gpu, python_version: 3.11 -> 3.12: "
+    )
+    assert "CONFLICT" not in result.output and "<<<<<<<" not in (project_v1 / "PROJECT_BUILD_LOG.md").read_text()
+    assert (
+        "  changed   PROJECT_BUILD_LOG.md" in rows
+        and "| hardware | gpu |" in (project_v1 / "PROJECT_BUILD_LOG.md").read_text()
+    )
+    assert "## Our lab notes" in (project_v1 / "README.md").read_text()  # the user's edit stays
+
+
 def test_check_reports_a_newer_version_by_exit_code(template_v1, project_v1):
     runner = CliRunner()
     assert runner.invoke(app, ["update", str(project_v1), "--check"]).exit_code == 0
