@@ -15,8 +15,10 @@ ORDER = ("data", "model", "callbacks", "logger", "trainer", "paths")
 
 
 def is_rank_zero() -> bool:
-    """True on the main process: torchrun/Lightning set ``RANK``/``LOCAL_RANK``, Paddle's launcher ``PADDLE_TRAINER_ID``."""
-    return all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+    """True on the main process: torchrun/Lightning set ``RANK``/``LOCAL_RANK``, SLURM's srun ``SLURM_PROCID``,
+    Paddle's launcher ``PADDLE_TRAINER_ID``."""
+    keys = ("RANK", "LOCAL_RANK", "SLURM_PROCID", "PADDLE_TRAINER_ID")
+    return all(os.environ.get(key, "0") == "0" for key in keys)
 
 
 def get_logger(name: str) -> logging.Logger:
