@@ -68,6 +68,15 @@ def _holds_only_hydra_files(run_dir: Path) -> bool:
     return not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
 
 
+def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
+    """``outputs/runs/`` made for this run alone goes too; nothing outside ``output_dir`` is touched."""
+    output_dir = output_dir.resolve()
+    for parent in run_dir.resolve().parents:
+        if not parent.is_relative_to(output_dir) or any(parent.iterdir()):
+            return
+        parent.rmdir()
+
+
 def removes_failed_run_dir(train):
     """Decorates ``train(cfg)``: a run that fails before its first checkpoint removes the run dir it started.
 
@@ -86,6 +95,7 @@ def removes_failed_run_dir(train):
             checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
             if started_empty and rank_zero and not checkpoints:
                 shutil.rmtree(run_dir, ignore_errors=True)
+                _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
             raise
 
     return wrapper
