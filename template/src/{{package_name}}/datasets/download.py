@@ -38,9 +38,10 @@ def md5sum(path: Path) -> str:
 
 
 def session(retries: int = 3, backoff: float = 1.0) -> requests.Session:
-    """A session whose connections retry refused connects and 429/5xx answers, waiting backoff * 2**n."""
+    """A session that retries 429/5xx answers ``retries`` times, waiting backoff * 2**n in between (a refused
+    connection or unknown host is retried once, at once: the next mirror is likely the better bet)."""
     retry = Retry(
-        total=retries, backoff_factor=backoff, status_forcelist=(429, 500, 502, 503, 504),
+        total=retries, connect=1, backoff_factor=backoff, status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods={"GET"}, raise_on_status=False,
     )
     http = requests.Session()
