@@ -10,7 +10,9 @@ import gzip
 import hashlib
 import shutil
 import sys
+import tarfile
 import time
+import zipfile
 from pathlib import Path
 
 import requests
@@ -122,9 +124,13 @@ def download(
 
 
 def extract(archive: Path, root: Path) -> None:
-    """Unpack .tar.gz / .tgz / .zip archives, or gunzip a single ``.gz`` file, into ``root``."""
+    """Unpack .zip and .tar(.gz) archives, or gunzip a single ``.gz`` file, into ``root``."""
     if archive.suffix == ".gz" and not archive.name.endswith(".tar.gz"):
         with gzip.open(archive) as packed, (root / archive.stem).open("wb") as out:
             shutil.copyfileobj(packed, out, CHUNK)
+    elif zipfile.is_zipfile(archive):  # shutil.unpack_archive(filter=) fails on zips before Python 3.12
+        with zipfile.ZipFile(archive) as packed:
+            packed.extractall(root)  # zipfile drops absolute paths and ".." itself
     else:
-        shutil.unpack_archive(archive, root, filter="data")  # "data": no paths outside root
+        with tarfile.open(archive) as packed:
+            packed.extractall(root, filter="data")  # "data": no paths outside root, no devices
