@@ -4,10 +4,12 @@ Every limit is an argument of ``create_app`` (and of scripts/serve.py). Memory i
 most ``max_request_bytes``, at most ``max_concurrent`` requests are read and run at once, an image is decoded only
 if its header says it has at most ``max_pixels`` pixels, at most ``MAX_DECODING`` images are decoded at once
 server-wide, and a batch keeps only the model-sized inputs of its images, not the decoded images.
-Decoding and inference run in worker threads, so /health and /metrics answer while a batch is processed.
+Decoding and inference run in threads, so /health and /metrics answer while a batch is processed.
 """
 
-import threading
+import asyncio
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, UploadFile
@@ -23,7 +25,10 @@ from .predictor import Prediction, Predictor
 from .preprocess import ImageError, decode
 
 MAX_BATCH = 32  # images per /predict/batch request
-MAX_DECODING = 2  # images decoded at once, server-wide: a full-size decoded image is the largest thing in memory
+# Images decoded at once, server-wide, in threads of their own: a full-size decoded image is the largest thing in
+# memory, and one decoding thread keeps its freed memory in one malloc arena (the model's threads would each keep
+# one image's worth).
+MAX_DECODING = 1
 
 
 class Error(BaseModel):
@@ -53,22 +58,22 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     ``max_concurrent`` requests to the model at once (503 above), ``body_timeout`` seconds for a body (408)."""
     predictor = Predictor(model_dir, model_file)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
-    decoding = threading.BoundedSemaphore(MAX_DECODING)
+    decoder = ThreadPoolExecutor(MAX_DECODING, thread_name_prefix="decode")
     app = FastAPI(title="inference", version="1")
+    weakref.finalize(app, decoder.shutdown, wait=False)
 
-    def run_model(payloads: list[bytes]) -> list[dict]:
-        """In a worker thread: decode one image at a time, keep only its model input, run the model."""
+    def prepare(payloads: list[bytes]) -> list:
+        """In a decoding thread: decode one image at a time and keep only its model input."""
         inputs = []
         for index, data in enumerate(payloads):
-            with decoding:
-                try:
-                    image = decode(data, max_pixels)
-                except ImageError as error:
-                    error.index = index
-                    raise
-                inputs.append(predictor.prepare(image))
-                del image
-        return predictor(inputs)
+            try:
+                image = decode(data, max_pixels)
+            except ImageError as error:
+                error.index = index
+                raise
+            inputs.append(predictor.prepare(image))
+            del image
+        return inputs
 
     async def answer(uploads: list[UploadFile], field: str) -> list[dict]:
         if len(uploads) > MAX_BATCH:
@@ -81,7 +86,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
             if len(payloads[-1]) > max_bytes:
                 raise HTTPException(413, f"{upload.filename}: larger than {max_bytes} bytes")
         try:
-            return await run_in_threadpool(run_model, payloads)
+            inputs = await asyncio.get_running_loop().run_in_executor(decoder, prepare, payloads)
         except ImageError as error:
             upload = uploads[error.index]
             if error.status != 422:
@@ -89,9 +94,10 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
             where = ("body", field) if field == "file" else ("body", field, error.index)
             raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: {error}", "type": "image"}]) \
                 from error
+        return await run_in_threadpool(predictor, inputs)
 
     @app.get("/health")
-    def health() -> Health:
+    async def health() -> Health:  # on the event loop: no wait for a worker thread
         return Health(status="ok", model=predictor.name, classes=len(predictor.classes))
 
     def uploads_are_images(field: str) -> dict:  # documents what the server checks first (415 otherwise)
