@@ -15,6 +15,7 @@ class Resource:
     urls: tuple[str, ...]  # the publisher's mirrors, tried in turn
     md5: str | None = None  # None: the publisher gives no checksum
     unpack: bool = False  # extract beside the file (a stamp file records that it was done)
+    extracted: str | None = None  # what extraction makes (relative to the root): data unpacked before the stamps
 
     def sources(self, mirrors: list[str] | None) -> list[str]:
         """``mirrors`` (base URLs, e.g. a team cache) replace the publisher's URLs when given."""
@@ -26,10 +27,17 @@ def _stamp(file: Path) -> Path:
     return file.with_name(file.name + ".extracted")
 
 
+def _unpacked(resource: Resource, root: Path) -> bool:
+    """Extracted: stamped, or (an archive deleted after an earlier version unpacked it) its output is there."""
+    file = Path(root) / resource.path
+    legacy = resource.extracted and not file.exists() and (Path(root) / resource.extracted).exists()
+    return resource.unpack and (_stamp(file).exists() or bool(legacy))
+
+
 def fetch(resource: Resource, root: Path, mirrors: list[str] | None = None, **options) -> Path:
     """Download (if needed) and extract one resource; a failing or corrupt mirror is reported and the next tried."""
     file = Path(root) / resource.path
-    if resource.unpack and _stamp(file).exists():
+    if _unpacked(resource, root):
         return file
     failures = []
     for url in resource.sources(mirrors):
@@ -58,8 +66,7 @@ def check(resources: list[Resource], root: Path) -> list[str]:
     for resource in resources:
         file = Path(root) / resource.path
         if not file.exists():
-            extracted = resource.unpack and _stamp(file).exists()
-            lines.append(f"ok       {file} (extracted; archive removed, not verified)" if extracted
+            lines.append(f"ok       {file} (extracted; archive removed, not verified)" if _unpacked(resource, root)
                          else f"missing  {file}")
         elif resource.md5 and (actual := md5sum(file)) != resource.md5:
             lines.append(f"corrupt  {file} (md5 {actual}, expected {resource.md5}): delete it and download again")
