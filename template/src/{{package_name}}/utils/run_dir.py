@@ -69,10 +69,10 @@ def _holds_only_hydra_files(run_dir: Path) -> bool:
 
 
 def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
-    """``outputs/runs/`` made for this run alone goes too; nothing outside ``output_dir`` is touched."""
+    """``outputs/runs/`` left empty goes too; ``output_dir`` itself and anything outside it stay."""
     output_dir = output_dir.resolve()
     for parent in run_dir.resolve().parents:
-        if not parent.is_relative_to(output_dir) or any(parent.iterdir()):
+        if parent == output_dir or not parent.is_relative_to(output_dir) or any(parent.iterdir()):
             return
         parent.rmdir()
 
