@@ -68,7 +68,6 @@ BAD_INPUT = [
         "Invalid choice for 'model': 'efficientnet_b0' is not in ['resnet18', 'resnet50', 'mobilenet_v2',",
     ),
     (["-d", "framework=paddle", "-d", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
-    (["--preset", "yolo-cpu", "-d", "task=classification"], "Invalid choice for 'model': 'yolov10n' is not in"),
     (["-d", "project_name=1st"], "project_name '1st' must start with a letter"),
     (["-d", "package_name=1st"], "package_name '1st' is not a valid Python identifier"),
     (["-d", "package_name=import"], "package_name 'import' is reserved"),

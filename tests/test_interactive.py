@@ -22,7 +22,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
-ENTER, DOWN, CLEAR_LINE = "\r", "\x1b[B", "\x15"  # Ctrl-U clears the pre-filled default
+ENTER, UP, DOWN, CLEAR_LINE = "\r", "\x1b[A", "\x1b[B", "\x15"  # Ctrl-U clears the pre-filled default
 SPEC = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
 
 
@@ -57,7 +57,11 @@ class Terminal:
         return shown
 
     def send(self, keys: str) -> None:
-        time.sleep(0.2)  # let the prompt finish drawing before keys arrive
+        """Type ``keys`` once the screen has been still for half a second (the prompt is ready)."""
+        before = None
+        while before != len(self.screen):
+            before = len(self.screen)
+            self._read(0.5)
         os.write(self.master, keys.encode())
 
     def finish(self, timeout: float = 120) -> int:
@@ -90,9 +94,11 @@ def test_refused_answers_are_asked_again_and_ruled_out_choices_cannot_be_picked(
     term.send(CLEAR_LINE + "Demo Lab" + ENTER)
     answer_rest_with_enter(term, ["Python package name", "Author name", "Author e-mail"])
     term.expect("Deep-learning framework")
-    term.send(DOWN + ENTER)  # PaddlePaddle
+    term.send(DOWN)  # PaddlePaddle
+    term.send(ENTER)
     term.expect("Object detection (task 'detection' is not available for framework paddle")
-    term.send(DOWN + ENTER)  # the cursor cannot land on the disabled choice
+    term.send(DOWN)  # the cursor cannot land on the disabled choice
+    term.send(ENTER)
     models = term.expect("Default model")
     models += term.expect("simple_cnn")
     assert "mobilenet_v2" in models and "efficientnet_b0" not in models and "yolov8n" not in models
@@ -131,3 +137,24 @@ def test_an_unknown_preset_is_asked_again_and_the_chosen_one_sets_the_defaults(t
         key: value for key, value in preset.items() if key != "description"
     }
     assert answers["preset"] == "yolo-cpu"
+
+
+def test_changing_the_task_after_a_preset_offers_that_tasks_models(tmp_path):
+    dest = tmp_path / "proj"
+    term = scaffold(dest)
+    term.expect("Preset")
+    term.send("yolo-cpu" + ENTER)
+    answer_rest_with_enter(term, ["Project name", "Python package name", "Author name", "Author e-mail"])
+    answer_rest_with_enter(term, ["Deep-learning framework"])
+    term.expect("Vision task")
+    term.send(UP)  # classification instead of the preset's detection
+    term.send(ENTER)
+    models = term.expect("Default model") + term.expect("simple_cnn")
+    assert "resnet18" in models and "yolov10n" not in models
+    term.send(ENTER)
+    answer_rest_with_enter(term, ["Default dataset", "Target hardware", "Python version", "Experiment tracking"])
+    answer_rest_with_enter(term, ["FastAPI", "GitHub Actions"])
+    term.expect("python scripts/train.py data=digits trainer.max_epochs=5")
+    assert term.finish() == 0, term.screen[-2000:]
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["task"], answers["model"], answers["dataset"]) == ("classification", "resnet18", "digits")

@@ -94,7 +94,6 @@ def test_plain_copier_renders_with_defaults_and_without_trust(tmp_path):
 COPIER_BAD_INPUT = [
     (["preset=nope"], "unknown preset 'nope': no presets/nope.yml in the template"),
     (["preset=../copier"], "preset '../copier' is not a preset name"),
-    (["preset=yolo-cpu", "task=classification"], "Invalid choice for 'model': 'yolov10n' is not in ['resnet18',"),
     (
         ["framework=paddle", "task=detection"],
         "Invalid choice for 'task': task 'detection' is not available for framework paddle",
@@ -117,6 +116,16 @@ def test_copier_refuses_bad_answers_and_impossible_combinations(tmp_path, answer
     result = copier_copy(dest, *answers)
     assert result.returncode != 0 and message in result.stderr.strip().splitlines()[-1]
     assert not dest.exists()
+
+
+def test_a_preset_default_that_an_answer_rules_out_falls_back_to_the_task_default(tmp_path):
+    """yolo-cpu's model and dataset are defaults, not answers: with task=classification they
+    give way to the classification defaults instead of failing (or crashing the prompt)."""
+    dest = tmp_path / "proj"
+    result = copier_copy(dest, "preset=yolo-cpu", "task=classification")
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["task"], answers["model"], answers["dataset"]) == ("classification", "resnet18", "digits")
 
 
 def test_task_detection_alone_gives_a_yolo_project(tmp_path):
