@@ -9,6 +9,9 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from ..errors import UserError
+from .console import get_logger, is_rank_zero
+
+log = get_logger(__name__)
 
 CONFIG_FILE = "config.yaml"
 METRICS_FILE = "metrics.json"
@@ -59,7 +62,8 @@ def resolve_resume(ckpt_path: str | None, run_dir: Path, output_dir: Path) -> st
         raise UserError(
             f"ckpt_path=last but no checkpoints/last.ckpt under {output_dir}; train first or pass a .ckpt path"
         )
-    print(f"Resuming from {candidates[-1]}")
+    if is_rank_zero():
+        log.info("Resuming from %s", candidates[-1])
     return str(candidates[-1])
 
 
