@@ -8,7 +8,7 @@ import typer
 
 from . import __version__
 from .answers import parse_overrides
-from .create import create_project, quick_start
+from .create import create_project, hardware, quick_start
 from .errors import ScaffoldError
 from .presets import presets_dir, scan_presets
 from .update import check_for_update, update_project
@@ -40,7 +40,7 @@ def new(
     except ScaffoldError as error:
         _fail(error)
     typer.echo(
-        f"Created {path}\nNext: cd {dest} && pip install -r requirements-<cpu|gpu>.txt -r requirements-dev.txt "
+        f"Created {path}\nNext: cd {dest} && pip install -r requirements-{hardware(path)}.txt -r requirements-dev.txt "
         f"&& pip install -e . && {quick_start(path)}"
     )
 

@@ -105,3 +105,8 @@ def quick_start(project: Path) -> str:
     readme = (Path(project) / "README.md").read_text().split("## Quick start", 1)[-1]
     command = next(line for line in readme.splitlines() if line.startswith("python scripts/train.py"))
     return command.split("#", 1)[0].strip()
+
+
+def hardware(project: Path) -> str:
+    """The project's target hardware (``cpu`` or ``gpu``), as recorded in its answers file."""
+    return yaml.safe_load((Path(project) / ANSWERS_FILE).read_text()).get("hardware", "cpu")
