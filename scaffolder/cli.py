@@ -63,7 +63,8 @@ def update(
         _fail(error)
     reanswered = ", ".join(f"{key}: {old} -> {new}" for key, (old, new) in report.reanswered.items())
     if report.old_version == report.new_version:
-        headline = f"Re-rendered at {report.new_version} (same template version)"
+        unchanged = "same template version" + ("" if reanswered else ", no new answers")
+        headline = f"Re-rendered at {report.new_version} ({unchanged})"
     else:
         headline = f"Updated {report.old_version} -> {report.new_version}"
     typer.echo(f"{headline}{'; ' + reanswered if reanswered else ''}: {len(report.changed)} files changed")
