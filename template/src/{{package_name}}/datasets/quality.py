@@ -45,12 +45,16 @@ def unreadable(paths: list[Path]) -> list[tuple[Path, str]]:
     return bad
 
 
-def inspect(path: Path, min_size: int, report: Report) -> str | None:
-    """Decode one image fully; record what is wrong with it. Returns its content hash (None if unreadable)."""
+def inspect(path: Path, min_size: int, report: Report, decode: bool = True) -> str | None:
+    """Record what is wrong with one image; returns its content hash (None if unreadable).
+
+    ``decode=False`` reads the header only (cheap: for every training run) and returns no hash.
+    """
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if decode else b""
         with Image.open(path) as image:
-            image.load()
+            if decode:
+                image.load()
             size, mode = image.size, image.mode
     except DECODE_ERRORS as error:
         report.add("corrupt", path, str(error) or type(error).__name__)
@@ -59,7 +63,7 @@ def inspect(path: Path, min_size: int, report: Report) -> str | None:
         report.add("too_small", path, f"{size[0]}x{size[1]} < {min_size} px")
     if mode not in MODES:
         report.add("colour_mode", path, mode)
-    return hashlib.sha1(data).hexdigest()
+    return hashlib.sha1(data).hexdigest() if decode else None
 
 
 def duplicates(hashes: dict[str, dict[str, Path]], report: Report) -> None:
@@ -91,7 +95,7 @@ def scan_class_folders(root: Path, splits: list[str], min_size: int) -> Report:
     return report
 
 
-def scan_yolo(root: Path, splits: dict[str, str], names: list[str], min_size: int) -> Report:
+def scan_yolo(root: Path, splits: dict[str, str], names: list[str], min_size: int, decode: bool = True) -> Report:
     """YOLO layout (``images/<split>`` beside ``labels/<split>``): boxes per class, unlabelled images,
     labels without an image, malformed lines and class ids outside ``names``."""
     report, hashes = Report(), {}
@@ -101,7 +105,7 @@ def scan_yolo(root: Path, splits: dict[str, str], names: list[str], min_size: in
         stems = set()
         for path in image_files(images):
             stems.add(path.relative_to(images).with_suffix(""))
-            if digest := inspect(path, min_size, report):
+            if digest := inspect(path, min_size, report, decode):
                 hashes[split].setdefault(digest, path)
             label = labels / path.relative_to(images).with_suffix(".txt")
             if not label.is_file():
