@@ -6,13 +6,15 @@ Mirrors `python scripts/train.py model=resnet18 data=digits trainer=cpu logger=c
 project's digits split (bilinear 8 -> 32 px, grey x3, mean 0.3 / std 0.4, stratified 70/15/15,
 split seed 0); torchvision resnet18 with the small-image stem (3x3 stride-1 conv, no max-pool);
 AdamW (lr 1e-3, weight decay 1e-4) with CosineAnnealingLR stepped per epoch (T_max = epochs);
-batch 64, shuffled, last partial batch dropped; validation every epoch; best.pt and last.pt each
-epoch; a test pass with the best weights; DIR/metrics.json.
+batch 64, shuffled, last partial batch dropped; before each validation BatchNorm statistics refreshed
+over 10 training batches (the project's PreciseBatchNorm callback; --precise-bn 0 leaves it out);
+validation every epoch; best.pt and last.pt each epoch; a test pass with the best weights; DIR/metrics.json.
 """
 
 import argparse
 import json
 import random
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ import torchvision
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
+from torch.optim.swa_utils import update_bn
 from torch.utils.data import DataLoader, TensorDataset
 
 SEED, SPLIT_SEED, VAL, TEST, BATCH = 42, 0, 0.15, 0.15, 64
@@ -57,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--precise-bn", type=int, default=10, help="training batches for BatchNorm statistics")
     args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -77,9 +81,15 @@ def main() -> None:
             nn.functional.cross_entropy(net(images), labels).backward()
             optimizer.step()
         scheduler.step()
+        if args.precise_bn:  # forward only; the statistics become plain averages over these batches
+            update_bn((images for images, _ in islice(train, args.precise_bn)), net)
         val_acc = accuracy(net, val)
-        state = {"state_dict": net.state_dict(), "optimizer": optimizer.state_dict(),
-                 "scheduler": scheduler.state_dict(), "epoch": epoch}
+        state = {
+            "state_dict": net.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "epoch": epoch,
+        }
         if val_acc > best:
             best = val_acc
             torch.save(state, checkpoints / "best.pt")
