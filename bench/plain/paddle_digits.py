@@ -8,39 +8,30 @@ seeds 42 (python, numpy, paddle); the project's digits split (bilinear 8 -> 32 p
 mean 0.3 / std 0.4, stratified 70/15/15, split seed 0); paddle.vision resnet18 with the small-image
 stem (3x3 stride-1 conv, no max-pool); AdamW (lr 1e-3, weight decay 1e-4) on a CosineAnnealingDecay
 schedule stepped per epoch (T_max = epochs); batch 64, shuffled, last partial batch dropped;
-validation every epoch; best.ckpt and last.ckpt each epoch; a test pass with the best weights;
-DIR/metrics.json.
+before each validation BatchNorm statistics averaged over 10 training batches (the project's
+PreciseBatchNorm callback; --precise-bn 0 leaves it out); validation every epoch; best.ckpt and
+last.ckpt each epoch; a test pass with the best weights; DIR/metrics.json.
 """
 
 import argparse
 import json
 import os
 import random
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import paddle
 from paddle import nn
-from paddle.io import DataLoader, Dataset
+from paddle.io import DataLoader
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 SEED, SPLIT_SEED, VAL, TEST, BATCH = 42, 0, 0.15, 0.15, 64
 
 
-class Arrays(Dataset):
-    def __init__(self, images: np.ndarray, labels: np.ndarray) -> None:
-        self.images, self.labels = images, labels
-
-    def __getitem__(self, index: int):
-        return self.images[index], self.labels[index]
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-
-def digits() -> list[Arrays]:
-    """Train, val, test: the same images and labels as the project's digits_splits()."""
+def digits() -> list[list]:
+    """Train, val, test: (image, label) pairs, the same as the project's digits_splits() gives."""
     data = load_digits()
     grey = paddle.to_tensor(data.images.astype(np.float32)[:, None] / 16)
     upscaled = nn.functional.interpolate(grey, size=[32, 32], mode="bilinear", align_corners=False).numpy()
@@ -49,7 +40,7 @@ def digits() -> list[Arrays]:
     held_out = VAL + TEST
     train, rest = train_test_split(np.arange(len(labels)), test_size=held_out, stratify=labels, random_state=SPLIT_SEED)
     val, test = train_test_split(rest, test_size=TEST / held_out, stratify=labels[rest], random_state=SPLIT_SEED)
-    return [Arrays(np.ascontiguousarray(images[idx]), labels[idx]) for idx in (train, val, test)]
+    return [list(zip(images[idx], labels[idx], strict=True)) for idx in (train, val, test)]
 
 
 def resnet18() -> nn.Layer:
@@ -57,6 +48,23 @@ def resnet18() -> nn.Layer:
     net.conv1 = nn.Conv2D(3, 64, 3, stride=1, padding=1, bias_attr=False)  # 32 px: CIFAR-style stem
     net.maxpool = nn.Identity()
     return net
+
+
+@paddle.no_grad()
+def precise_bn(net: nn.Layer, loader: DataLoader, batches: int) -> None:
+    """BatchNorm statistics reset, then averaged over ``batches`` training batches run forward (momentum i/(i+1))."""
+    layers = [layer for layer in net.sublayers() if isinstance(layer, nn.BatchNorm2D)]
+    momenta = [layer._momentum for layer in layers]
+    for layer in layers:
+        layer._mean.set_value(paddle.zeros_like(layer._mean))
+        layer._variance.set_value(paddle.ones_like(layer._variance))
+    net.train()
+    for index, (images, _) in enumerate(islice(loader, batches)):
+        for layer in layers:
+            layer._momentum = index / (index + 1)
+        net(images)
+    for layer, momentum in zip(layers, momenta, strict=True):
+        layer._momentum = momentum
 
 
 @paddle.no_grad()
@@ -70,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--precise-bn", type=int, default=10, help="training batches for BatchNorm statistics")
     args = parser.parse_args()
     paddle.set_device("cpu")
     paddle.base.core.set_num_threads(len(os.sched_getaffinity(0)))  # Paddle's CPU kernels default to one thread
@@ -92,6 +101,8 @@ def main() -> None:
             optimizer.step()
             optimizer.clear_grad()
         schedule.step()
+        if args.precise_bn:
+            precise_bn(net, train, args.precise_bn)
         val_acc = accuracy(net, val)
         state = {"state_dict": net.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}
         if val_acc > best:
