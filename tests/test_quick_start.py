@@ -34,7 +34,7 @@ def scaffold_next_step(dest, preset: str) -> str:
 @pytest.mark.parametrize("preset", sorted(LEARNS))
 def test_printed_next_step_readme_and_copier_message_name_one_command(tmp_path, preset):
     command = scaffold_next_step(tmp_path / "new", preset)
-    expected = "experiment=shapes_quick" if preset.startswith("yolo") else "data=digits trainer.max_epochs=5"
+    expected = "experiment=shapes_quick" if preset.startswith("yolo") else "experiment=digits_quick"
     assert command == f"python scripts/train.py {expected}"
     assert quick_start(tmp_path / "new") == command  # the README's quick start
     plain = subprocess.run(
