@@ -61,6 +61,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--precise-bn", type=int, default=10, help="training batches for BatchNorm statistics")
+    parser.add_argument("--max-epochs", type=int, help="stop after this many epochs (the schedule keeps --epochs)")
+    parser.add_argument("--stop-at", type=float, help="stop after the first epoch whose val/acc reaches this")
     args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -74,7 +76,7 @@ def main() -> None:
     checkpoints = args.out / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
     best = -1.0
-    for epoch in range(args.epochs):
+    for epoch in range(min(args.epochs, args.max_epochs or args.epochs)):
         net.train()
         for images, labels in train:
             optimizer.zero_grad()
@@ -95,8 +97,10 @@ def main() -> None:
             torch.save(state, checkpoints / "best.pt")
         torch.save(state, checkpoints / "last.pt")
         print(f"epoch {epoch}: val/acc {val_acc:.4f}")
+        if args.stop_at is not None and val_acc >= args.stop_at:
+            break
     net.load_state_dict(torch.load(checkpoints / "best.pt")["state_dict"])
-    metrics = {"val/acc": val_acc, "best/val/acc": best, "test/acc": accuracy(net, test), "epochs": args.epochs}
+    metrics = {"val/acc": val_acc, "best/val/acc": best, "test/acc": accuracy(net, test), "epochs": epoch + 1}
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 

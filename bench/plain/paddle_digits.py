@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--precise-bn", type=int, default=10, help="training batches for BatchNorm statistics")
+    parser.add_argument("--max-epochs", type=int, help="stop after this many epochs (the schedule keeps --epochs)")
+    parser.add_argument("--stop-at", type=float, help="stop after the first epoch whose val/acc reaches this")
     args = parser.parse_args()
     paddle.set_device("cpu")
     paddle.base.core.set_num_threads(len(os.sched_getaffinity(0)))  # Paddle's CPU kernels default to one thread
@@ -94,7 +96,7 @@ def main() -> None:
     checkpoints = args.out / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
     best = -1.0
-    for epoch in range(args.epochs):
+    for epoch in range(min(args.epochs, args.max_epochs or args.epochs)):
         net.train()
         for images, labels in train:
             nn.functional.cross_entropy(net(images), labels).backward()
@@ -110,8 +112,10 @@ def main() -> None:
             paddle.save(state, str(checkpoints / "best.ckpt"))
         paddle.save(state, str(checkpoints / "last.ckpt"))
         print(f"epoch {epoch}: val/acc {val_acc:.4f}")
+        if args.stop_at is not None and val_acc >= args.stop_at:
+            break
     net.set_state_dict(paddle.load(str(checkpoints / "best.ckpt"))["state_dict"])
-    metrics = {"val/acc": val_acc, "best/val/acc": best, "test/acc": accuracy(net, test), "epochs": args.epochs}
+    metrics = {"val/acc": val_acc, "best/val/acc": best, "test/acc": accuracy(net, test), "epochs": epoch + 1}
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 

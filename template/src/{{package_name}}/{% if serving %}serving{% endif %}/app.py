@@ -53,10 +53,11 @@ REFUSALS = {
 
 def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent: int = 4,
                model_file: str = "model.onnx", *, max_request_bytes: int = 20_000_000,
-               max_pixels: int = 24_000_000, body_timeout: float = 30.0) -> FastAPI:
+               max_pixels: int = 24_000_000, body_timeout: float = 30.0, threads: int | None = None) -> FastAPI:
     """``max_bytes`` per upload and ``max_request_bytes`` per request (413 above), ``max_pixels`` per image (413),
-    ``max_concurrent`` requests to the model at once (503 above), ``body_timeout`` seconds for a body (408)."""
-    predictor = Predictor(model_dir, model_file)  # raises UserError, one line, for a broken export
+    ``max_concurrent`` requests to the model at once (503 above), ``body_timeout`` seconds for a body (408);
+    ``threads``: ONNX Runtime's intra-op threads per request (default: every core, see runtime.session_options)."""
+    predictor = Predictor(model_dir, model_file, threads)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
     decoder = ThreadPoolExecutor(MAX_DECODING, thread_name_prefix="decode")
     app = FastAPI(title="inference", version="1")

@@ -1,0 +1,85 @@
+"""Time to accuracy (airbench's measure): wall time of `python scripts/train.py` until validation first reaches
+95 % on digits, with each preset's default recipe, against the plain script doing the same.
+
+    python bench/time_to_accuracy.py [--target 0.95] [--frameworks lightning paddle] [--max-epochs 10]
+
+Per framework, one process each, end to end (imports, data, training, validation, checkpoints, the test pass):
+- ours: the preset project, `model=resnet18 data=digits trainer=cpu` (the preset's 10-epoch recipe), stopped
+  at the first validation reaching the target (Lightning's EarlyStopping(stopping_threshold), Paddle: reach.py);
+- ours without PreciseBatchNorm (`callbacks.precise_bn=null`): how the recipe behaved before that callback;
+- plain: bench/plain/<framework>_digits.py --epochs 10 --stop-at TARGET (same network, data, optimiser).
+The table gives seconds, the epochs trained and the val/acc that stopped it ("-" when it never got there);
+--max-epochs caps every side (Paddle's resnet18 takes about 3 minutes an epoch on 2 cores).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import REPO, render, report
+
+PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu"}
+RECIPE = ["model=resnet18", "data=digits", "trainer=cpu", "logger=csv", "trainer.enable_progress_bar=false"]
+EPOCHS = 10  # the presets' trainer.max_epochs
+
+
+def stop_at(framework: str, target: float) -> list[str]:
+    if framework == "lightning":
+        return [f"+callbacks.reach.{key}={value}" for key, value in {
+            "_target_": "lightning.pytorch.callbacks.EarlyStopping", "monitor": "val/acc", "mode": "max",
+            "stopping_threshold": target, "patience": 1000, "check_on_train_epoch_end": "false"}.items()]
+    return ["+callbacks.reach._target_=reach.ReachAccuracy", f"+callbacks.reach.threshold={target}"]
+
+
+def timed(command: list[str], cwd: Path, env: dict, out: Path) -> tuple[float, dict]:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{(done.stdout + done.stderr)[-3000:]}")
+    return seconds, json.loads((out / "metrics.json").read_text())
+
+
+def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
+    project, work = render(PRESETS[framework]), Path(tempfile.mkdtemp(prefix="tta-"))
+    ours_env = {**os.environ, "PYTHONPATH": f"{project / 'src'}{os.pathsep}{REPO / 'bench'}"}
+    plain_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    train = [sys.executable, "scripts/train.py", *RECIPE, *stop_at(framework, target)]
+    if epochs < EPOCHS:  # the schedule stays the preset's (T_max = 10 epochs); only the run is cut short
+        train += [f"trainer.max_epochs={epochs}", f"model.scheduler.T_max={EPOCHS}"]
+    plain = [sys.executable, str(REPO / "bench" / "plain" / f"{framework}_digits.py"), f"--epochs={EPOCHS}",
+             f"--stop-at={target}", f"--max-epochs={epochs}"]
+    sides = {  # side -> (command, environment, how it is told its output directory)
+        "ours": (train, ours_env, "hydra.run.dir="),
+        "ours, callbacks.precise_bn=null": ([*train, "callbacks.precise_bn=null"], ours_env, "hydra.run.dir="),
+        "plain": (plain, plain_env, "--out="),
+    }
+    rows = []
+    for side, (command, env, out_flag) in sides.items():
+        out = work / str(len(rows))
+        seconds, metrics = timed([*command, f"{out_flag}{out}"], project, env, out)
+        reached = metrics["best/val/acc"] >= target
+        rows.append([f"{framework} {side}", f"{seconds:.1f}" if reached else f"> {seconds:.1f}",
+                     str(metrics["epochs"]), f"{metrics['best/val/acc']:.3f}" if reached else "-"])
+        print(rows[-1], flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--target", type=float, default=0.95)
+    parser.add_argument("--max-epochs", type=int, default=EPOCHS)
+    parser.add_argument("--frameworks", nargs="+", default=list(PRESETS), choices=list(PRESETS))
+    args = parser.parse_args()
+    rows = [row for framework in args.frameworks for row in measure(framework, args.target, args.max_epochs)]
+    report("time_to_accuracy", ["run", f"seconds to val/acc {args.target}", "epochs", "val/acc"], rows,
+           {"target": args.target})
+
+
+if __name__ == "__main__":
+    main()
