@@ -61,8 +61,11 @@ def main() -> None:
                 p50, rate = measure(session(project / "outputs" / "r18" / "export" / name, threads, level), args.runs)
                 rows.append([name, str(threads), level, f"{p50:.1f}", f"{rate:.1f}"])
                 print(rows[-1], flush=True)
-    report("ort_settings", ["file", "intra-op threads", "graph optimisation", "p50 ms (1 at a time)",
-                            "img/s (4 at once)"], rows)
+    report(
+        "ort_settings",
+        ["file", "intra-op threads", "graph optimisation", "p50 ms (1 at a time)", "img/s (4 at once)"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

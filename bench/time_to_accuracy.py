@@ -30,9 +30,17 @@ EPOCHS = 10  # the presets' trainer.max_epochs
 
 def stop_at(framework: str, target: float) -> list[str]:
     if framework == "lightning":
-        return [f"+callbacks.reach.{key}={value}" for key, value in {
-            "_target_": "lightning.pytorch.callbacks.EarlyStopping", "monitor": "val/acc", "mode": "max",
-            "stopping_threshold": target, "patience": 1000, "check_on_train_epoch_end": "false"}.items()]
+        return [
+            f"+callbacks.reach.{key}={value}"
+            for key, value in {
+                "_target_": "lightning.pytorch.callbacks.EarlyStopping",
+                "monitor": "val/acc",
+                "mode": "max",
+                "stopping_threshold": target,
+                "patience": 1000,
+                "check_on_train_epoch_end": "false",
+            }.items()
+        ]
     return ["+callbacks.reach._target_=reach.ReachAccuracy", f"+callbacks.reach.threshold={target}"]
 
 
@@ -52,8 +60,13 @@ def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
     train = [sys.executable, "scripts/train.py", *RECIPE, *stop_at(framework, target)]
     if epochs < EPOCHS:  # the schedule stays the preset's (T_max = 10 epochs); only the run is cut short
         train += [f"trainer.max_epochs={epochs}", f"model.scheduler.T_max={EPOCHS}"]
-    plain = [sys.executable, str(REPO / "bench" / "plain" / f"{framework}_digits.py"), f"--epochs={EPOCHS}",
-             f"--stop-at={target}", f"--max-epochs={epochs}"]
+    plain = [
+        sys.executable,
+        str(REPO / "bench" / "plain" / f"{framework}_digits.py"),
+        f"--epochs={EPOCHS}",
+        f"--stop-at={target}",
+        f"--max-epochs={epochs}",
+    ]
     sides = {  # side -> (command, environment, how it is told its output directory)
         "ours": (train, ours_env, "hydra.run.dir="),
         "ours, callbacks.precise_bn=null": ([*train, "callbacks.precise_bn=null"], ours_env, "hydra.run.dir="),
@@ -64,8 +77,14 @@ def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
         out = work / str(len(rows))
         seconds, metrics = timed([*command, f"{out_flag}{out}"], project, env, out)
         reached = metrics["best/val/acc"] >= target
-        rows.append([f"{framework} {side}", f"{seconds:.1f}" if reached else f"> {seconds:.1f}",
-                     str(metrics["epochs"]), f"{metrics['best/val/acc']:.3f}" if reached else "-"])
+        rows.append(
+            [
+                f"{framework} {side}",
+                f"{seconds:.1f}" if reached else f"> {seconds:.1f}",
+                str(metrics["epochs"]),
+                f"{metrics['best/val/acc']:.3f}" if reached else "-",
+            ]
+        )
         print(rows[-1], flush=True)
     return rows
 
@@ -77,8 +96,12 @@ def main() -> None:
     parser.add_argument("--frameworks", nargs="+", default=list(PRESETS), choices=list(PRESETS))
     args = parser.parse_args()
     rows = [row for framework in args.frameworks for row in measure(framework, args.target, args.max_epochs)]
-    report("time_to_accuracy", ["run", f"seconds to val/acc {args.target}", "epochs", "val/acc"], rows,
-           {"target": args.target})
+    report(
+        "time_to_accuracy",
+        ["run", f"seconds to val/acc {args.target}", "epochs", "val/acc"],
+        rows,
+        {"target": args.target},
+    )
 
 
 if __name__ == "__main__":
