@@ -29,18 +29,8 @@ EPOCHS = 10  # the presets' trainer.max_epochs
 
 
 def stop_at(framework: str, target: float) -> list[str]:
-    if framework == "lightning":
-        return [
-            f"+callbacks.reach.{key}={value}"
-            for key, value in {
-                "_target_": "lightning.pytorch.callbacks.EarlyStopping",
-                "monitor": "val/acc",
-                "mode": "max",
-                "stopping_threshold": target,
-                "patience": 1000,
-                "check_on_train_epoch_end": "false",
-            }.items()
-        ]
+    if framework == "lightning":  # the preset's own EarlyStopping (Lightning allows one), with a threshold
+        return [f"+callbacks.early_stopping.stopping_threshold={target}"]
     return ["+callbacks.reach._target_=reach.ReachAccuracy", f"+callbacks.reach.threshold={target}"]
 
 
