@@ -15,13 +15,12 @@ The table gives seconds, the epochs trained and the val/acc that stopped it ("-"
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from common import REPO, render, report
+from whole_run import plain_env, run
 
 PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu"}
 RECIPE = ["model=resnet18", "data=digits", "trainer=cpu", "logger=csv", "trainer.enable_progress_bar=false"]
@@ -35,18 +34,13 @@ def stop_at(framework: str, target: float) -> list[str]:
 
 
 def timed(command: list[str], cwd: Path, env: dict, out: Path) -> tuple[float, dict]:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        sys.exit(f"failed: {' '.join(command)}\n{(done.stdout + done.stderr)[-3000:]}")
-    return seconds, json.loads((out / "metrics.json").read_text())
+    """Wall time of the whole command (whole_run's timer) and the metrics.json it wrote."""
+    return run(command, cwd, env), json.loads((out / "metrics.json").read_text())
 
 
 def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
     project, work = render(PRESETS[framework]), Path(tempfile.mkdtemp(prefix="tta-"))
     ours_env = {**os.environ, "PYTHONPATH": f"{project / 'src'}{os.pathsep}{REPO / 'bench'}"}
-    plain_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     train = [sys.executable, "scripts/train.py", *RECIPE, *stop_at(framework, target)]
     if epochs < EPOCHS:  # the schedule stays the preset's (T_max = 10 epochs); only the run is cut short
         train += [f"trainer.max_epochs={epochs}", f"model.scheduler.T_max={EPOCHS}"]
@@ -60,7 +54,7 @@ def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
     sides = {  # side -> (command, environment, how it is told its output directory)
         "ours": (train, ours_env, "hydra.run.dir="),
         "ours, callbacks.precise_bn=null": ([*train, "callbacks.precise_bn=null"], ours_env, "hydra.run.dir="),
-        "plain": (plain, plain_env, "--out="),
+        "plain": (plain, plain_env(), "--out="),
     }
     rows = []
     for side, (command, env, out_flag) in sides.items():

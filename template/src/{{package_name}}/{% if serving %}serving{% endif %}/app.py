@@ -23,6 +23,7 @@ from .limits import RequestLimits
 from .metrics import MeasureRequests, ServerMetrics
 from .predictor import Prediction, Predictor
 from .preprocess import ImageError, decode
+from .runtime import describe
 
 MAX_BATCH = 32  # images per /predict/batch request
 # Images decoded at once, server-wide, in threads of their own: a full-size decoded image is the largest thing in
@@ -61,6 +62,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     metrics = ServerMetrics()
     decoder = ThreadPoolExecutor(MAX_DECODING, thread_name_prefix="decode")
     app = FastAPI(title="inference", version="1")
+    app.state.runtime = describe(predictor.session.get_session_options())  # for the server's startup line
     weakref.finalize(app, decoder.shutdown, wait=False)
 
     def prepare(payloads: list[bytes]) -> list:
