@@ -22,6 +22,8 @@ LEARNS = {
     "resnet-cpu": ("val/acc", 0.1, 0.80),  # ten digits: chance is 0.1
     "paddle-cpu": ("val/acc", 0.1, 0.80),
     "yolo-cpu": ("mAP50", 0.0, 0.30),  # an untrained detector finds nothing
+    "seg-cpu": ("test/miou", 0.06, 0.50),  # an untrained LR-ASPP: mean IoU 0.06 on the shapes (its generated tests)
+    "yolo-seg-cpu": ("mask/mAP50", 0.0, 0.50),  # an untrained YOLO-seg finds no instance
 }
 
 
@@ -34,7 +36,7 @@ def scaffold_next_step(dest, preset: str) -> str:
 @pytest.mark.parametrize("preset", sorted(LEARNS))
 def test_printed_next_step_readme_and_copier_message_name_one_command(tmp_path, preset):
     command = scaffold_next_step(tmp_path / "new", preset)
-    expected = "experiment=shapes_quick" if preset.startswith("yolo") else "experiment=digits_quick"
+    expected = "experiment=digits_quick" if preset in ("resnet-cpu", "paddle-cpu") else "experiment=shapes_quick"
     assert command == f"python scripts/train.py {expected}"
     assert quick_start(tmp_path / "new") == command  # the README's quick start
     plain = subprocess.run(

@@ -99,6 +99,16 @@ COPIER_BAD_INPUT = [
         "Invalid choice for 'task': task 'detection' is not available for framework paddle",
     ),
     (
+        ["framework=paddle", "task=segmentation"],
+        "Invalid choice for 'task': task 'segmentation' is not available for framework paddle; choose one of: "
+        "classification",
+    ),
+    (
+        ["framework=paddle", "task=instance_segmentation"],
+        "Invalid choice for 'task': task 'instance_segmentation' is not available for framework paddle",
+    ),
+    (["task=instance_segmentation", "model=yolov10n"], "Invalid choice for 'model': 'yolov10n' is not in"),
+    (
         ["framework=paddle", "model=efficientnet_b0"],
         "Invalid choice for 'model': 'efficientnet_b0' is not in ['resnet18', 'resnet50', 'mobilenet_v2',",
     ),
@@ -137,3 +147,30 @@ def test_task_detection_alone_gives_a_yolo_project(tmp_path):
     assert (answers["model"], answers["dataset"]) == ("yolov8n", "shapes")
     assert "ultralytics==" in (dest / "requirements.txt").read_text()
     assert (dest / "scripts/predict.py").is_file() and not (dest / "configs/callbacks").exists()
+
+
+def test_task_segmentation_alone_gives_a_lightning_segmentation_project(tmp_path):
+    """`-d task=segmentation`: torchvision's DeepLabV3 on Lightning, the built-in shapes, the shared training code."""
+    dest = tmp_path / "proj"
+    result = copier_copy(dest, "task=segmentation")
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["model"], answers["dataset"]) == ("deeplabv3_mobilenet_v3_large", "shapes")
+    package = dest / "src" / "my_vision_project"
+    assert (package / "models/segmenter.py").is_file() and (package / "train.py").is_file()
+    assert not (package / "models/classifier.py").exists() and not (dest / "configs/data/digits.yaml").exists()
+    assert "monitor: val/miou" in (dest / "configs/callbacks/default.yaml").read_text()
+    assert "python scripts/train.py experiment=shapes_quick" in result.stdout + result.stderr
+
+
+def test_task_instance_segmentation_alone_gives_a_yolo_seg_project(tmp_path):
+    """`-d task=instance_segmentation`: Ultralytics' -seg models, shapes with outlines, the detection engine."""
+    dest = tmp_path / "proj"
+    result = copier_copy(dest, "task=instance_segmentation")
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["model"], answers["dataset"]) == ("yolov8n-seg", "shapes")
+    assert "architecture: yolov8n-seg.yaml" in (dest / "configs/model/yolov8n-seg.yaml").read_text()
+    assert not (dest / "configs/model/yolov10n.yaml").exists() and not (dest / "configs/data/coco2017.yaml").exists()
+    assert "segments: true" in (dest / "configs/data/shapes.yaml").read_text()
+    assert (dest / "src/my_vision_project/serving/outlines.py").is_file()

@@ -83,12 +83,13 @@ def _label(index: int) -> bytes:
     return f"{index % 80} 0.5 0.5 0.25 0.5\n".encode()  # class cx cy w h, normalised
 
 
-def coco128(count: int = 4) -> bytes:
-    """``coco128.zip``: ``coco128/images/train2017/*.jpg`` and ``coco128/labels/train2017/*.txt``."""
+def coco128(count: int = 4, name: str = "coco128") -> bytes:
+    """``coco128.zip``: ``coco128/images/train2017/*.jpg`` and ``coco128/labels/train2017/*.txt`` (``name``:
+    ``coco128-seg`` for the outlines' archive, whose folder is named alike)."""
     members = {}
     for i in range(count):
-        members[f"coco128/images/train2017/{i:012d}.jpg"] = _jpeg(i)
-        members[f"coco128/labels/train2017/{i:012d}.txt"] = _label(i)
+        members[f"{name}/images/train2017/{i:012d}.jpg"] = _jpeg(i)
+        members[f"{name}/labels/train2017/{i:012d}.txt"] = _label(i)
     return _zip(members)
 
 
@@ -101,3 +102,31 @@ def coco2017(train: int = 3, val: int = 2) -> dict[str, bytes]:
         labels[f"coco/{split}.txt"] = "".join(f"./images/{split}/{name}.jpg\n" for name in names).encode()
         files[f"{split}.zip"] = _zip({f"{split}/{name}.jpg": _jpeg(i) for i, name in enumerate(names)})
     return {"coco2017labels.zip": _zip(labels), **files}
+
+
+def voc2012(train: int = 6, val: int = 3) -> bytes:
+    """``VOCtrainval_11-May-2012.tar`` as published: ``VOCdevkit/VOC2012/`` with ``JPEGImages/*.jpg``,
+    ``SegmentationClass/*.png`` (palette PNGs: class i fills the lower half of image i, 255 the border rows above it)
+    and ``ImageSets/Segmentation/{train,val}.txt``."""
+    base, members = "VOCdevkit/VOC2012", {}
+    names = {"train": [f"2012_{i:06d}" for i in range(train)],
+             "val": [f"2012_{i:06d}" for i in range(train, train + val)]}
+    for index, name in enumerate(names["train"] + names["val"]):
+        members[f"{base}/JPEGImages/{name}.jpg"] = _jpeg(index)
+        mask = np.zeros((48, 64), np.uint8)  # the size of _jpeg's images
+        mask[26:] = index % 21
+        mask[22:26] = 255
+        png = Image.fromarray(mask, mode="P")
+        png.putpalette([value for colour in range(256) for value in (colour, 0, 255 - colour)])
+        buffer = io.BytesIO()
+        png.save(buffer, format="PNG")
+        members[f"{base}/SegmentationClass/{name}.png"] = buffer.getvalue()
+    for split, listed in names.items():
+        members[f"{base}/ImageSets/Segmentation/{split}.txt"] = "".join(f"{n}\n" for n in listed).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path, data in members.items():
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

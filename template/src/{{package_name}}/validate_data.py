@@ -23,6 +23,8 @@ def _scan(cfg: DictConfig) -> Report | None:
         spec = yaml.safe_load(data.data_yaml.read_text())
         splits = {split: spec[split] for split in ("train", "val", "test") if isinstance(spec.get(split), str)}
         return scan_yolo(Path(spec["path"]), splits, list(spec["names"].values()), cfg.min_size)
+    if hasattr(data, "quality_report"):  # a layout of its own (segmentation's images/ + masks/)
+        return data.quality_report(cfg.min_size)
     if not hasattr(data, "count_classes"):  # digits, CIFAR-10, MNIST: arrays, not image files
         return None
     if not (Path(data.root) / "train").is_dir():
