@@ -1,6 +1,6 @@
 """Whole-process wall time: the generated project's `scripts/train.py` vs a plain hand-written run, end to end.
 
-    python bench/whole_run.py [--pair lightning|paddle|yolo|all] [--runs 3] [--epochs 2] [--warmup 1]
+    python bench/whole_run.py [--pair lightning|paddle|yolo|segmentation|all] [--runs 3] [--epochs 2] [--warmup 1]
 
 What a user feels: each side is one process, timed from start to exit (interpreter start, imports,
 config, data, training, validation, checkpoints, test, metrics file). Pairs, each on CPU:
@@ -8,10 +8,12 @@ lightning: the resnet-cpu project (`model=resnet18 data=digits trainer=cpu logge
 bench/plain/lightning_digits.py (plain PyTorch); paddle: the paddle-cpu project (same overrides) vs
 bench/plain/paddle_digits.py (plain dygraph loop); yolo: the yolo-cpu project
 (`experiment=shapes_quick trainer=cpu tracking=csv`) vs the `yolo detect train` CLI with the
-Ultralytics arguments the project passes, on the same generated shapes files. Each project is
+Ultralytics arguments the project passes, on the same generated shapes files; segmentation: the seg-cpu
+project (`experiment=shapes_quick logger=csv`, LR-ASPP on the shapes with masks) vs
+bench/plain/torch_shapes_seg.py (plain PyTorch, the same data, recipe and checkpoints). Each project is
 rendered once, each side warmed up once untimed, then runs are interleaved (ours, plain, ours, ...);
 the table gives median seconds, the ratio ours/plain (1.0 = no overhead) and the score each side
-reached (val/acc, or mAP50 for yolo), so both visibly did the same work.
+reached (val/acc, mAP50 for yolo, val/miou for segmentation), so both visibly did the same work.
 """
 
 import argparse
@@ -32,7 +34,7 @@ import yaml
 from common import REPO, render, report
 
 PLAIN = REPO / "bench" / "plain"
-PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu", "yolo": "yolo-cpu"}
+PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu", "yolo": "yolo-cpu", "segmentation": "seg-cpu"}
 CLASSIFY = ("model=resnet18", "data=digits", "trainer=cpu", "logger=csv", "trainer.enable_progress_bar=false")
 # In the YOLO project, as its train() does before fitting: generate the shapes files and data.yaml, set up
 # Ultralytics' offline config dir (yolo_env), and print the Ultralytics arguments the project maps from its config.
@@ -142,9 +144,30 @@ def yolo_pair(project: Path, epochs: int) -> Pair:
     )
 
 
+def segmentation_pair(project: Path, epochs: int) -> Pair:
+    """The seg-cpu project's quick start vs its plain PyTorch twin; both write <out>/metrics.json with val/miou."""
+    overrides = [
+        "experiment=shapes_quick",
+        "logger=csv",
+        "trainer.enable_progress_bar=false",
+        f"trainer.max_epochs={epochs}",
+    ]
+    plain = [sys.executable, str(PLAIN / "torch_shapes_seg.py"), f"--project={project}", f"--epochs={epochs}"]
+    return Pair(
+        ours=lambda out: [sys.executable, "scripts/train.py", *overrides, f"hydra.run.dir={out}"],
+        plain=lambda out: [*plain, f"--out={out}"],
+        plain_env=plain_env(),
+        ours_score=json_score("val/miou"),
+        plain_score=json_score("val/miou"),
+        score="val/miou",
+    )
+
+
 def pair_for(name: str, project: Path, epochs: int) -> Pair:
     if name == "yolo":
         return yolo_pair(project, epochs)
+    if name == "segmentation":
+        return segmentation_pair(project, epochs)
     return classify_pair(project, epochs, f"{name}_digits.py")
 
 
