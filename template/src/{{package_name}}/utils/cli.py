@@ -6,12 +6,21 @@ import sys
 from ..errors import UserError
 
 
+def one_line(error: UserError) -> str:
+    """The error's message. Raised in a DataLoader worker process, it comes back wrapped by torch ("Caught
+    UserError in DataLoader worker process 0." and the worker's traceback, whose last line is the message)."""
+    text = str(error).strip()
+    if text.startswith("Caught ") and "\n" in text:
+        return text.splitlines()[-1].split(": ", 1)[-1]
+    return text
+
+
 def exit_on_user_error(main):
     @functools.wraps(main)
     def wrapper(*args, **kwargs):
         try:
             return main(*args, **kwargs)
         except UserError as error:
-            sys.exit(f"error: {error}")
+            sys.exit(f"error: {one_line(error)}")
 
     return wrapper
