@@ -143,3 +143,16 @@ def report(name: str, header: list[str], rows: list[list], extra: dict | None = 
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"machine": machine(), "header": header, "rows": rows, **(extra or {})}
     (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def wait_for_health(port: int, seconds: float = 60) -> None:
+    """Until a server on loopback answers /health (or ``seconds`` pass)."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)

@@ -17,11 +17,9 @@ import re
 import socket
 import subprocess
 import sys
-import time
 
-import httpx
 import numpy as np
-from common import render, report
+from common import render, report, wait_for_health
 from PIL import Image
 
 
@@ -56,13 +54,7 @@ def latency(project, model_file: str, image, requests: int) -> list[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_health(port)
         out = run(
             project,
             "scripts/bench_serve.py",

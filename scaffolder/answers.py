@@ -24,7 +24,15 @@ def coerce(answers: dict, questions: dict[str, dict]) -> dict:
     typed = {}
     for key, value in answers.items():
         kind = questions.get(key, {}).get("type", "str")
-        typed[key] = value if kind == "str" or not isinstance(value, str) or not value else yaml.safe_load(value)
+        if kind == "str" or not isinstance(value, str) or not value:
+            typed[key] = value
+            continue
+        try:
+            typed[key] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise ScaffoldError(f"-d {key}={value}: not a valid {kind} ({problem}); e.g. -d {key}="
+                                f"{'true' if kind == 'bool' else '1'}") from None
     return typed
 
 

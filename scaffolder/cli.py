@@ -8,7 +8,7 @@ import typer
 
 from . import __version__
 from .answers import parse_overrides
-from .create import create_project, hardware, quick_start
+from .create import create_project
 from .errors import ScaffoldError
 from .presets import presets_dir, scan_presets
 from .update import check_for_update, update_project
@@ -36,12 +36,12 @@ def new(
     """Create a project: preset answers first, then -d overrides; asks the rest when no preset is given."""
     interactive = preset is None and sys.stdin.isatty()
     try:
-        path = create_project(dest, preset, parse_overrides(data or []), template, vcs_ref, interactive=interactive)
+        project = create_project(dest, preset, parse_overrides(data or []), template, vcs_ref, interactive=interactive)
     except ScaffoldError as error:
         _fail(error)
     typer.echo(
-        f"Created {path}\nNext: cd {dest} && pip install -r requirements-{hardware(path)}.txt -r requirements-dev.txt "
-        f"&& pip install -e . && {quick_start(path)}"
+        f"Created {project.path}\nNext: cd {dest} && pip install -r requirements-{project.hardware}.txt "
+        f"-r requirements-dev.txt && pip install -e . && {project.quick_start}"
     )
 
 

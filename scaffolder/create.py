@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import copier
@@ -20,8 +21,20 @@ from .template import default_source, questions
 ANSWERS_FILE = ".copier-answers.yml"
 
 
+@dataclass(frozen=True)
+class NewProject:
+    path: Path
+    hardware: str  # cpu or gpu: which requirements file to install
+    quick_start: str  # the first training command (copier.yml's `quick_start`, as Copier computed it)
+
+
 def _check_destination(dest: Path) -> None:
-    if dest.is_file() or (dest.is_dir() and any(dest.iterdir())):
+    try:
+        taken = dest.is_file() or (dest.is_dir() and any(dest.iterdir()))
+    except OSError as error:  # a name too long for the file system, a directory we may not read
+        raise ScaffoldError(f"cannot write the project to {dest}: {error.strerror or error}; choose another "
+                            "directory") from None
+    if taken:
         raise ScaffoldError(f"destination {dest} exists and is not empty; choose a new directory")
 
 
@@ -33,15 +46,39 @@ def _git(dest: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=dest, check=True, capture_output=True, text=True)
 
 
+def _git_config(dest: Path, key: str) -> str:
+    return subprocess.run(["git", "config", key], cwd=dest, capture_output=True, text=True).stdout.strip()
+
+
 def _initial_commit(dest: Path, answers: dict, message: str) -> None:
-    """``git init`` + first commit; the project's author signs it if git has no identity yet."""
+    """``git init`` + first commit; the project's author signs it where git has no identity of its own."""
     _git(dest, "init", "--quiet")
     _git(dest, "add", "--all")
-    identity = subprocess.run(["git", "config", "user.email"], cwd=dest, capture_output=True, text=True).stdout.strip()
-    signer = (
-        [] if identity else ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}"]
-    )
-    _git(dest, *signer, "commit", "--quiet", "--message", message)
+    signer = []
+    for key, answer in (("user.name", "author_name"), ("user.email", "author_email")):
+        if not _git_config(dest, key):
+            signer += ["-c", f"{key}={answers.get(answer) or 'ml-template'}"]
+    _git(dest, *signer, "commit", "--quiet", "--no-verify", "--message", message)
+
+
+def _writable(dest: Path) -> None:
+    """Create ``dest`` (and its parents) and write there once, before any rendering: one line if it cannot be."""
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        (dest / ".scaffold-probe").write_text("")
+        (dest / ".scaffold-probe").unlink()
+    except OSError as error:
+        raise ScaffoldError(f"cannot write the project to {dest}: {error.strerror or error}; choose another "
+                            "directory") from None
+
+
+def _remove(dest: Path, existed: bool) -> None:
+    """Undo a render: the directory if this call made it, else what was written into the (empty) one."""
+    if not existed:
+        shutil.rmtree(dest, ignore_errors=True)
+    elif dest.is_dir():
+        for path in dest.iterdir():
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def create_project(
@@ -52,11 +89,15 @@ def create_project(
     vcs_ref: str | None = None,
     interactive: bool = False,
     git: bool = True,
-) -> Path:
+) -> NewProject:
     """Render a new project into ``dest``: the preset's answers as defaults, ``data`` answers on top.
 
     Every check runs before anything is written; if rendering fails, ``dest`` is removed again.
     """
+    if not str(dest).strip():
+        raise ScaffoldError("give the new project's directory, e.g. scaffold new my-project")
+    if preset is not None and not preset.strip():
+        raise ScaffoldError("--preset needs a name; `scaffold presets` lists them")
     dest = Path(dest).resolve()
     source = template or default_source()
     _check_destination(dest)
@@ -67,6 +108,8 @@ def create_project(
     local = not _is_remote(source)
     known = questions(source if local else None)  # a URL: the packaged copier.yml
     data = coerce(dict(data or {}), known)
+    if preset and data.get("preset") not in (None, preset):
+        raise ScaffoldError(f"--preset {preset} and -d preset={data['preset']} disagree; give one of them")
     preset = preset or data.pop("preset", None) or None
     if preset:
         # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
@@ -80,33 +123,34 @@ def create_project(
     existed = dest.exists()
     chatter = io.StringIO()  # Copier's notes ("no git tags found", ...) would break the one-line error
     try:
+        _writable(dest)
         with contextlib.redirect_stderr(sys.stderr if interactive else chatter), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            copier.run_copy(source, dest, data=answers, defaults=not interactive, vcs_ref=vcs_ref, quiet=True)
+            worker = copier.run_copy(source, dest, data=answers, defaults=not interactive, vcs_ref=vcs_ref, quiet=True)
     except ValueError as error:  # Copier's validators and choice checks
+        _remove(dest, existed)
         raise ScaffoldError(str(error).strip().splitlines()[0]) from error
-    except (OSError, ProcessExecutionError) as error:  # an unreachable git URL (offline)
+    except ProcessExecutionError as error:  # an unreachable git URL (offline)
+        _remove(dest, existed)
         raise ScaffoldError(
             f"cannot fetch the template from {source} ({error}); go online or pass --template"
         ) from error
+    except OSError as error:  # the disk filled, a name the file system refuses
+        _remove(dest, existed)
+        reason = error.strerror or error
+        raise ScaffoldError(f"cannot write the project to {dest}: {reason}; nothing was kept") from None
     except (KeyboardInterrupt, Exception):
-        if not existed:
-            shutil.rmtree(dest, ignore_errors=True)
+        _remove(dest, existed)
         raise
     if git:
         recorded = yaml.safe_load((dest / ANSWERS_FILE).read_text())
         message = f"New project from ml-template {recorded.get('_commit', '(unversioned)')}"
-        _initial_commit(dest, recorded, message + (f", preset {preset}" if preset else ""))
-    return dest
-
-
-def quick_start(project: Path) -> str:
-    """The first training command of the project's README quick start (copier.yml's ``quick_start``)."""
-    readme = (Path(project) / "README.md").read_text().split("## Quick start", 1)[-1]
-    command = next(line for line in readme.splitlines() if line.startswith("python scripts/train.py"))
-    return command.split("#", 1)[0].strip()
-
-
-def hardware(project: Path) -> str:
-    """The project's target hardware (``cpu`` or ``gpu``), as recorded in its answers file."""
-    return yaml.safe_load((Path(project) / ANSWERS_FILE).read_text()).get("hardware", "cpu")
+        try:
+            _initial_commit(dest, recorded, message + (f", preset {preset}" if preset else ""))
+        except (OSError, subprocess.CalledProcessError) as error:  # no project without its first commit
+            _remove(dest, existed)
+            detail = (getattr(error, "stderr", "") or str(error)).strip().splitlines() or [str(error)]
+            raise ScaffoldError(f"git could not make the project's first commit ({detail[-1]}); nothing was kept: "
+                                "fix git (git config --global user.email ...) and run again") from None
+    rendered = worker.answers.combined  # the answers and the values copier.yml derives from them
+    return NewProject(dest, rendered["hardware"], rendered["quick_start"])

@@ -39,12 +39,15 @@ def presets_dir(template: str | None = None) -> Path:
 def _read(path: Path) -> Preset:
     """One preset file; a broken one is a one-line ``ScaffoldError`` that names the file."""
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScaffoldError(f"preset file {path} is not valid YAML: {problem}{where}") from None
+    if not data:
+        raise ScaffoldError(f"preset file {path} is empty; write the answers that differ from the defaults, "
+                            "e.g. framework: pytorch")
     if not isinstance(data, dict):
         raise ScaffoldError(f"preset file {path} must be a mapping of question: answer")
     answers = {key: value for key, value in data.items() if key not in INFO_KEYS}

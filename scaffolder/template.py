@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
-import yaml
+from copier._template import load_template_config  # Copier's own reader: !include, several documents
+
+from .errors import ScaffoldError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Where a wheel install renders from (and where its projects update from): the published repo.
@@ -23,29 +25,17 @@ def default_source() -> str:
     return PUBLISHED_SOURCE
 
 
-def _load(path: Path) -> dict:
-    """Merge the YAML documents of a Copier config file, following its ``!include`` tags."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def include(loader: Loader, node: yaml.Node) -> list[dict]:
-        return [_load(included) for included in sorted(path.parent.glob(loader.construct_scalar(node)))]
-
-    Loader.add_constructor("!include", include)
-    merged: dict = {}
-    for doc in yaml.load_all(path.read_text(), Loader=Loader):
-        for part in doc if isinstance(doc, list) else [doc]:
-            merged.update(part or {})
-    return merged
-
-
 def questions(source: str | None = None) -> dict[str, dict]:
     """Question name -> its definition, for the questions a user may answer."""
     config_file = (Path(source) if source else REPO_ROOT) / "copier.yml"
     if not config_file.is_file():  # a wheel without the template: Copier alone checks the answers
         return {}
-    config = _load(config_file)
+    try:
+        config = load_template_config(config_file)
+    except Exception as error:  # Copier's InvalidConfigFileError, YAML errors, a bad !include
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ScaffoldError(f"template {config_file.parent}: copier.yml cannot be read ({reason}); "
+                            "fix it or pass another --template") from None
     return {
         name: spec
         for name, spec in config.items()

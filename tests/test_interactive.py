@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 ENTER, UP, DOWN, CLEAR_LINE = "\r", "\x1b[A", "\x1b[B", "\x15"  # Ctrl-U clears the pre-filled default
 SPEC = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
+FEATURES = ["Serving:", "Search:", "Distributed:", "Memory:", "Data tools:", "GitHub Actions"]  # the yes/no questions
 
 
 class Terminal:
@@ -106,7 +107,7 @@ def test_refused_answers_are_asked_again_and_ruled_out_choices_cannot_be_picked(
     answer_rest_with_enter(term, ["Default dataset", "Target hardware", "Python version"])
     term.expect("mlflow (tracking 'mlflow' is not available for paddle")
     term.send(ENTER)
-    answer_rest_with_enter(term, ["FastAPI", "GitHub Actions"])
+    answer_rest_with_enter(term, FEATURES)
     term.expect("Created")
     assert term.finish() == 0, term.screen[-2000:]
 
@@ -127,7 +128,7 @@ def test_an_unknown_preset_is_asked_again_and_the_chosen_one_sets_the_defaults(t
     term.send(CLEAR_LINE + "yolo-cpu" + ENTER)
     prompts = ["Project name", "Python package name", "Author name", "Author e-mail", "Deep-learning framework"]
     prompts += ["Vision task", "Default model", "Default dataset", "Target hardware", "Python version"]
-    answer_rest_with_enter(term, [*prompts, "Experiment tracking", "FastAPI", "GitHub Actions"])
+    answer_rest_with_enter(term, [*prompts, "Experiment tracking", *FEATURES])
     term.expect("python scripts/train.py experiment=shapes_quick")  # the detection project's next step
     assert term.finish() == 0, term.screen[-2000:]
 
@@ -153,7 +154,7 @@ def test_changing_the_task_after_a_preset_offers_that_tasks_models(tmp_path):
     assert "resnet18" in models and "yolov10n" not in models
     term.send(ENTER)
     answer_rest_with_enter(term, ["Default dataset", "Target hardware", "Python version", "Experiment tracking"])
-    answer_rest_with_enter(term, ["FastAPI", "GitHub Actions"])
+    answer_rest_with_enter(term, FEATURES)
     term.expect("python scripts/train.py experiment=digits_quick")
     assert term.finish() == 0, term.screen[-2000:]
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())

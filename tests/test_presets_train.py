@@ -1,42 +1,62 @@
-"""Slow tier: render every preset (and the plain defaults) and run the project's own tests.
+"""Slow tier: every preset's project proven to train, each rendered once and no training done twice.
 
-The generated tests train for real on the bundled data; a preset that does not train fails here.
-CPU presets run their whole suite. A GPU preset's code is its CPU twin's (only defaults, requirements
-and Dockerfile differ), so here it runs its fast tier (`-m "not slow"`, which still trains short runs,
-on CPU: the tests override the trainer), as does the plain-defaults project; `gpu` tests skip without CUDA.
+- CPU presets run their whole generated suite, which trains for real on the bundled data; its
+  ``test_the_quick_start_learns`` trains the README's quick start (the command ``scaffold new`` prints) and
+  checks the score, so the quick start is not trained again here.
+- A GPU preset's code is its CPU twin's: the rendered trees may differ only in the files that hold the
+  hardware, model and dataset defaults (checked here), and its default config composes; the twin's suite
+  proves the code. The plain ``copier copy --defaults`` project is proven the same way against resnet-cpu.
+- The lean project (every optional feature off) runs its own fast tier and stays under 1,500 lines.
 """
 
-import re
-import subprocess
-import sys
+import filecmp
 
 import pytest
-from conftest import PRESETS, REPO, run_project_tests
+from conftest import CPU_PRESETS, FEATURES, PRESETS, RENDERED_FILES, loc, passed, run_project_tests
+from hydra import compose, initialize_config_dir
 
 from scaffolder.presets import load_preset
 
 pytestmark = pytest.mark.slow
 
-
-def _passed(result: subprocess.CompletedProcess) -> int:
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return int(re.search(r"(\d+) passed", result.stdout).group(1))
-
-
-@pytest.mark.parametrize("preset", PRESETS)
-def test_preset_project_tests_pass(copie, preset):
-    answers = load_preset(preset).answers
-    result = copie.copy(extra_answers=answers)
-    assert result.exit_code == 0, result.exception
-    tier = ["-m", "not slow"] if answers["hardware"] == "gpu" else []
-    assert _passed(run_project_tests(result.project_dir, *tier)) >= 40
+# The files a preset's answers (hardware, model, dataset, precision) may change between two presets of one kind.
+DEFAULTS_FILES = {".copier-answers.yml", "PROJECT_BUILD_LOG.md", "README.md", "configs/config.yaml",
+                  "docker-compose.yml", "scripts/check_env.py", ".github/workflows/ci.yml"}
+TWINS = {name: name.replace("-gpu", "-cpu") for name in PRESETS if name.endswith("-gpu")}
 
 
-def test_plain_copier_defaults_project_tests_pass(tmp_path):
-    dest = tmp_path / "proj"
-    subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", str(REPO), str(dest)],
-        check=True,
-        capture_output=True,
-    )
-    assert _passed(run_project_tests(dest, "-m", "not slow")) >= 40
+def differing(a, b) -> set[str]:
+    """The files two rendered projects hold differently (as rendered: not what their tests wrote since)."""
+    assert RENDERED_FILES[a] == RENDERED_FILES[b]
+    return {name for name in RENDERED_FILES[a] if not filecmp.cmp(a / name, b / name, shallow=False)}
+
+
+@pytest.mark.parametrize("preset", CPU_PRESETS)
+def test_cpu_preset_project_tests_pass(rendered, preset):
+    result = run_project_tests(rendered(preset), "-rp")
+    assert passed(result) >= 40
+    assert "PASSED tests/test_train.py::test_the_quick_start_learns" in result.stdout  # the README's first command
+
+
+@pytest.mark.parametrize(("gpu", "cpu"), sorted(TWINS.items()))
+def test_gpu_preset_is_its_cpu_twin_with_other_defaults(rendered, gpu, cpu):
+    assert differing(rendered(gpu), rendered(cpu)) <= DEFAULTS_FILES
+    with initialize_config_dir(str(rendered(gpu) / "configs"), version_base="1.3"):
+        cfg = compose("config", overrides=["paths.output_dir=/tmp/unused"])
+    answers = load_preset(gpu).answers
+    assert cfg.trainer.accelerator == "gpu" and str(cfg.trainer.precision) in ("16-mixed", "bf16-mixed")
+    assert answers["model"] in cfg.model.get("name", "") + str(cfg.model.get("net", "")) + str(cfg.model)
+
+
+def test_plain_copier_defaults_project_is_resnet_cpu_with_other_defaults(rendered):
+    assert differing(rendered(None), rendered("resnet-cpu")) <= DEFAULTS_FILES
+
+
+def test_the_lean_project_trains_evaluates_exports_in_1500_lines(rendered):
+    lean = rendered("resnet-cpu", **dict.fromkeys(FEATURES, False))
+    assert loc(lean) <= 1500, loc(lean)
+    result = run_project_tests(lean, "-m", "not slow", "-rp")
+    assert passed(result) >= 40
+    for test in ("test_train.py::test_one_epoch_of_the_project_model_writes_the_run_files",
+                 "test_eval_export.py::test_one_short_run_evaluates_and_exports"):
+        assert f"PASSED tests/{test}" in result.stdout

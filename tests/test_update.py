@@ -2,30 +2,28 @@
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, run_project_tests
+from conftest import REPO, TEMPLATE_PARTS, run_project_tests
 from typer.testing import CliRunner
 
 from scaffolder import ScaffoldError, create_project, update_project
 from scaffolder.cli import UPDATE_AVAILABLE, app
 
-TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "presets", "migrations"]
 RENAME = ("configs/experiment/digits_quick.yaml", "configs/experiment/quick_digits.yaml")
 
 
-def in_template(rendered_path):
-    """``configs/trainer/x.yaml`` -> its path in template/, where the folder carries the engine condition
-    (``{% if engine == 'lightning' %}trainer{% endif %}``, or a condition shared with other engines)."""
-    folder, _, rest = rendered_path.partition("/")
-    group, _, name = rest.partition("/")
-    conditioned = [
-        path.name
-        for path in (REPO / "template" / folder).iterdir()
-        if "'lightning'" in path.name and path.name.endswith(f"%}}{group}{{% endif %}}")
-    ]
-    return f"template/{folder}/{conditioned[0]}/{name}"
+def in_template(rendered_path: str, part: str = "{{part.lightning}}") -> str:
+    """A project file's source in template/: the existing file whose path, its parts left out, is this one;
+    for a new file, the path in ``part``."""
+    for source in (REPO / "template").rglob("*"):
+        pieces = [piece for piece in source.relative_to(REPO / "template").parts if not piece.startswith("{{part.")]
+        if "/".join(pieces).removesuffix(".jinja") == rendered_path:
+            return str(source.relative_to(REPO))
+    return f"template/{part}/{rendered_path}"
 
 
 def git(cwd, *args):
@@ -64,21 +62,25 @@ def release_v2(repo):
     (repo / in_template("configs/trainer/fast.yaml")).write_text("defaults:\n  - cpu\n\nmax_epochs: 2\n")
     edit(repo / "template/deploy/cpu/Dockerfile.jinja", "PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2")
     edit(repo / in_template("configs/trainer/default.yaml"), "max_epochs: 10", "max_epochs: 20")
-    shutil.move(repo / in_template(RENAME[0]), repo / in_template(RENAME[1]))
+    shutil.move(repo / in_template(RENAME[0]), repo / in_template(RENAME[1], "{{part.classification}}"))
+    (repo / "migrations" / "v2.0.0.yml").write_text(yaml.safe_dump({RENAME[0]: RENAME[1]}))
     migration = {
         "version": "v2.0.0",
         "when": "{{ _stage == 'after' }}",
-        "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/rename.py", *RENAME],
+        "command": ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/migrations/moved.py",
+                    "{{ _copier_conf.src_path }}", "{{ _version_from }}",
+                    "{{ _copier_conf.src_path }}/migrations/v2.0.0.yml"],
     }
-    with (repo / "copier.yml").open("a") as f:
-        f.write("\n---\n" + yaml.safe_dump({"_migrations": [migration]}))
+    config = (repo / "copier.yml").read_text()
+    start = config.index("_migrations:")
+    (repo / "copier.yml").write_text(config[:start] + yaml.safe_dump({"_migrations": [migration]}, width=200))
     commit(repo, "v2: torch 2.16, trainer=fast, rename digits_quick", tag="v2.0.0")
 
 
 @pytest.fixture
 def project_v1(tmp_path, template_v1):
     """A project from v1 with a user's edits committed, including one that will conflict."""
-    dest = create_project(tmp_path / "proj", preset="resnet-cpu", template=str(template_v1), vcs_ref="v1.0.0")
+    dest = create_project(tmp_path / "proj", preset="resnet-cpu", template=str(template_v1), vcs_ref="v1.0.0").path
     edit(dest / "configs/model/_classifier.yaml", "lr: 0.001", "lr: 0.0005")  # a hyper-parameter
     (dest / "configs/model/my_net.yaml").write_text("defaults:\n  - resnet18\n  - _self_\n\nnet:\n  name: resnet34\n")
     edit(dest / "README.md", "## Quick start", "## Our lab notes\n\nUse the shared GPU box.\n\n## Quick start")
@@ -196,3 +198,28 @@ def test_unreachable_source_is_a_clear_message(template_v1, project_v1):
     shutil.rmtree(template_v1)  # as if offline, or the checkout moved
     with pytest.raises(ScaffoldError, match="template source .* is unreachable .* point _src_path"):
         update_project(project_v1)
+
+
+def test_a_feature_turned_on_later_arrives_whole(tmp_path, template_v1):
+    """A lean project (every optional feature off), then `scaffold update -d search=true -d serving=true`: the
+    features' files, configs and tests arrive, the user's edits stay, nothing conflicts."""
+    lean = {feature: False for feature in ("serving", "search", "distributed", "memory", "data_tools", "ci")}
+    dest = create_project(tmp_path / "lean", preset="resnet-cpu", data=lean, template=str(template_v1),
+                          vcs_ref="v1.0.0").path
+    assert not (dest / "src/my_vision_project/search").exists() and not (dest / "scripts/serve.py").exists()
+    edit(dest / "configs/model/_classifier.yaml", "lr: 0.001", "lr: 0.0005")
+    commit(dest, "our edit")
+
+    report = update_project(dest, data={"search": True, "serving": True})
+    assert report.conflicts == [] and report.reanswered == {"search": (False, True), "serving": (False, True)}
+    for path in ["src/my_vision_project/search/study.py", "src/my_vision_project/search/pruning.py",
+                 "src/hydra_plugins/my_vision_project_sweeper/optuna_study.py", "configs/hparams_search/optuna.yaml",
+                 "tests/test_search.py", "src/my_vision_project/serving/app.py", "scripts/serve.py",
+                 "tests/test_serving.py"]:
+        assert (dest / path).is_file() and path in report.added, path
+    assert "hparams_search: null" in (dest / "configs/config.yaml").read_text()
+    assert "fastapi==" in (dest / "requirements.txt").read_text()
+    assert "lr: 0.0005" in (dest / "configs/model/_classifier.yaml").read_text()
+    lint = subprocess.run(["lint-imports", "--no-cache"], cwd=dest, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(dest / "src"), "PATH": str(Path(sys.executable).parent)})
+    assert lint.returncode == 0, lint.stdout[-2000:]

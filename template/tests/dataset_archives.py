@@ -8,6 +8,8 @@ import pickle
 import struct
 import tarfile
 import zipfile
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -17,6 +19,12 @@ CIFAR_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
 
 def md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
+
+
+def expect(monkeypatch, datamodule, files: dict[str, bytes]) -> None:
+    """The datamodule's expected md5s set to those of these small files (the published ones fit the real data)."""
+    resources = [replace(r, md5=md5(files[Path(r.path).name])) for r in datamodule.resources]
+    monkeypatch.setattr(datamodule, "resources", resources)
 
 
 def _py2_pickle(obj: dict) -> bytes:

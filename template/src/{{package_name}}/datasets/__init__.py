@@ -1,1 +1,3 @@
-"""Datamodules: one file per dataset, all built on ``ImageDataModule``."""
+"""Datasets: one module per dataset (its config in ``configs/data/``), the checks that name the config key to fix,
+and downloads that arrive whole (resumed, checksummed). May import ``runs`` and ``errors``; never the models, the
+training services or the entry points."""

@@ -1,1 +1,3 @@
-"""Models: a LightningModule wrapper plus the networks it can wrap (built from configs)."""
+"""Models: the networks and what trains them, built from ``configs/model/`` by their ``_target_``. May import
+``datasets`` (label conventions such as the ignored mask value), ``runs`` and ``errors``; never the training
+services or the entry points."""

@@ -1,1 +1,0 @@
-"""Small helpers shared by the train, eval and export entry points."""

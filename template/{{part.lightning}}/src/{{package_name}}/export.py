@@ -1,0 +1,61 @@
+"""``export(cfg)``: TorchScript and ONNX files, each checked against the PyTorch output."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from omegaconf import DictConfig
+
+from .errors import UserError
+from .runs.run_dir import PREPROCESS_FILE
+from .training.checkpoint import load_trained
+
+FORMATS = ("onnx", "torchscript")
+
+
+def _to_torchscript(net: torch.nn.Module, example: torch.Tensor, path: Path) -> np.ndarray:
+    torch.jit.trace(net, example).save(str(path))
+    return torch.jit.load(str(path))(example).detach().numpy()
+
+
+def _to_onnx(net: torch.nn.Module, example: torch.Tensor, path: Path) -> np.ndarray:
+    # The TorchScript-based exporter needs no onnxscript; the batch dimension stays dynamic.
+    torch.onnx.export(
+        net, example, str(path), input_names=["images"], output_names=["logits"],
+        dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}}, dynamo=False,
+    )
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(None, {"images": example.numpy()})[0]
+
+
+EXPORTERS = {"onnx": (_to_onnx, "model.onnx"), "torchscript": (_to_torchscript, "model.torchscript.pt")}
+
+
+def export(cfg: DictConfig) -> dict[str, float]:
+    """Returns the max abs difference to PyTorch per format, as a share of the largest output when that is
+    above 1 (an untrained segmentation network's logits reach the hundreds); raises above the tolerance."""
+    formats = FORMATS if cfg.format == "all" else [cfg.format]
+    if set(formats) - set(FORMATS):
+        raise UserError(f"format={cfg.format} is unknown; use one of: {', '.join(FORMATS)}, all")
+    model, _, run_dir = load_trained(cfg.ckpt_path)
+    preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())
+    out_dir = Path(cfg.output_dir or run_dir / "export")
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    example = torch.randn(cfg.batch_size, *preprocess["input_size"], generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        reference = model.net(example).numpy()
+    scale = max(1.0, float(np.abs(reference).max()))  # float32 rounding grows with the outputs' size
+    differences = {}
+    for fmt in formats:
+        exporter, filename = EXPORTERS[fmt]
+        output = exporter(model.net, example, out_dir / filename)
+        differences[fmt] = float(np.abs(output - reference).max()) / scale
+        print(f"{fmt}: {out_dir / filename}  max difference to PyTorch: {differences[fmt]:.2e}"
+              + (f" of the largest output ({scale:.3g})" if scale > 1 else ""))
+    (out_dir / PREPROCESS_FILE).write_text(json.dumps(preprocess | {"formats": list(formats)}, indent=2) + "\n")
+    if bad := {fmt: diff for fmt, diff in differences.items() if diff > cfg.tolerance}:
+        raise UserError(f"exported output differs from PyTorch by {bad} (> tolerance={cfg.tolerance})")
+    return differences

@@ -1,0 +1,25 @@
+"""Send the run's hyper-parameters to every logger (TensorBoard's HPARAMS tab, CSV's hparams.yaml, W&B, MLflow)."""
+
+import lightning as L
+from lightning.pytorch.loggers import MLFlowLogger
+from omegaconf import DictConfig, OmegaConf
+
+GROUPS = ("model", "data", "trainer", "callbacks")  # the config groups that decide the result
+KEYS = ("task_name", "tags", "seed", "ckpt_path")
+
+
+def log_hyperparameters(trainer: L.Trainer, model: L.LightningModule, cfg: DictConfig) -> None:
+    if not trainer.loggers:
+        return
+    hparams = {key: OmegaConf.to_container(cfg[key], resolve=True) for key in GROUPS if cfg.get(key) is not None}
+    hparams |= {key: OmegaConf.to_container(cfg[key]) if OmegaConf.is_config(cfg[key]) else cfg[key]
+                for key in KEYS if key in cfg}
+    hparams["model/params/total"] = sum(p.numel() for p in model.parameters())
+    hparams["model/params/trainable"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    for logger in trainer.loggers:
+        logger.log_hyperparams(hparams)
+        if isinstance(logger, MLFlowLogger):  # the run's labels as MLflow tags too, to filter runs by
+            for tag in cfg.get("tags") or []:
+                logger.experiment.set_tag(logger.run_id, str(tag), "true")
+            if cfg.get("mlflow_parent_run"):  # a search trial: a child run of the search's run (search/tracking.py)
+                logger.experiment.set_tag(logger.run_id, "mlflow.parentRunId", cfg.mlflow_parent_run)

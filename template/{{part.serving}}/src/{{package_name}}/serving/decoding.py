@@ -1,0 +1,76 @@
+"""Decoding with a CPU budget: each upload is decoded, and made the model's input, in one of ``workers`` worker
+processes (pebble's ``ProcessPool``), within ``image_timeout`` seconds; past it the worker is killed and
+replaced, and the request gets 503 naming the limit. The images of one request share ``request_timeout``. When
+the client leaves, its decoding is cancelled (the worker killed). The event loop, /health and /metrics never
+wait for a decoder.
+"""
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import HTTPException
+from pebble import ProcessPool
+from pebble.common import ProcessExpired
+
+from .preprocess import ImageError, decode_and_prepare  # what a worker imports: light, no web stack
+
+WARM_UP = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8"
+                        "ffff3f0005fe02fea7d6a4590000000049454e44ae426082")  # a 1x1 PNG
+
+
+class Decoder:
+    def __init__(self, prepare: Callable, max_pixels: int, *, workers: int, image_timeout: float,
+                 request_timeout: float) -> None:
+        self.prepare, self.max_pixels, self.workers = prepare, max_pixels, workers
+        self.image_timeout, self.request_timeout = image_timeout, request_timeout
+        self.pool: ProcessPool | None = None  # started with the server (app's lifespan) or on first use
+
+    def start(self) -> None:
+        """Start the worker processes and have each load what decoding needs, so that no request waits for it."""
+        if self.pool is None:
+            self.pool = ProcessPool(self.workers, context=multiprocessing.get_context("spawn"))
+            for _ in range(self.workers):
+                self.pool.schedule(decode_and_prepare, (self.prepare, WARM_UP, self.max_pixels))
+
+    async def __call__(self, payloads: list[bytes], disconnected: Callable[[], Awaitable[bool]]) -> list:
+        """The model inputs of ``payloads``; ``ImageError`` (with ``index``) for a bad one, HTTPException for a
+        limit, and 499 when ``disconnected()`` says the client left."""
+        self.start()
+        deadline, inputs = time.monotonic() + self.request_timeout, []
+        for index, data in enumerate(payloads):
+            future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
+                                        timeout=self.image_timeout)
+            try:
+                inputs.append(await self._result(future, deadline, disconnected))
+            except ImageError as error:
+                error.index = index
+                raise
+        return inputs
+
+    async def _result(self, future, deadline: float, disconnected: Callable[[], Awaitable[bool]]) -> Any:
+        waiting = asyncio.wrap_future(future)
+        while not (await asyncio.wait({waiting}, timeout=0.05))[0]:
+            if time.monotonic() > deadline:
+                future.cancel()  # pebble kills the worker running it
+                raise HTTPException(503, f"decoding this request took more than {self.request_timeout:g} s "
+                                         "(the server's --request-timeout)", headers={"Retry-After": "1"})
+            if await disconnected():
+                future.cancel()
+                raise HTTPException(499, "client closed the request")
+        try:
+            return waiting.result()
+        except TimeoutError as error:  # the worker was killed and replaced
+            raise HTTPException(503, f"decoding an image took more than {self.image_timeout:g} s of the server's "
+                                     "time (its --image-timeout)", headers={"Retry-After": "1"}) from error
+        except ProcessExpired as error:  # the worker died (out of memory, a crash in a decoder library)
+            raise HTTPException(503, f"the decoder stopped on this image ({error})",
+                                headers={"Retry-After": "1"}) from error
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool.join()
+            self.pool = None
