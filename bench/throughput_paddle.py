@@ -40,7 +40,7 @@ def baseline(project, steps: int) -> float:
 
     cfg = resnet18_digits(project, BATCH)
     package = cfg.model._target_.split(".")[0]
-    import_module(f"{package}.utils.paddle_device").configure(cfg.trainer)  # same device and CPU threads
+    import_module(f"{package}.training.device").configure(cfg.trainer)  # same device and CPU threads
     datamodule = hydra.utils.instantiate(cfg.data)
     datamodule.setup("fit")
     net = hydra.utils.instantiate(cfg.model.net)

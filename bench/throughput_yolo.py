@@ -62,7 +62,7 @@ def baseline(project, steps: int) -> float:
     package = cfg.model._target_.split(".")[0]
     data = hydra.utils.instantiate(cfg.data)
     data.prepare_data()
-    args = import_module(f"{package}.utils.yolo_args").train_args(cfg, data, project / "outputs" / "direct")
+    args = import_module(f"{package}.training.arguments").train_args(cfg, data, project / "outputs" / "direct")
     Clock.current = StepClock()
     YOLO(cfg.model.architecture).train(data=str(data.data_yaml), **args)
     return images_per_second(Clock.current.steady_intervals(WARMUP), BATCH)

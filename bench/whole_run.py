@@ -43,8 +43,8 @@ import json, sys
 from pathlib import Path
 import hydra
 from hydra import compose, initialize_config_dir
-import {package}.utils.yolo_env
-from {package}.utils.yolo_args import train_args
+import {package}.models.yolo_env
+from {package}.training.arguments import train_args
 with initialize_config_dir(str(Path("configs").resolve()), version_base="1.3"):
     cfg = compose("config", overrides=sys.argv[1:])
 data = hydra.utils.instantiate(cfg.data)

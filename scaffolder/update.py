@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ from .git import changed_files, is_repo, release_tags, untracked_files
 from .template import questions
 
 ANSWERS_FILE = ".copier-answers.yml"
-CONFLICT_MARKER = "<<<<<<< before updating"
+# Copier's inline conflict, and a migration's (migrations/moved.py) in a moved file
+CONFLICT_MARKER = re.compile(r"^<<<<<<< (before updating|your edits)$", re.MULTILINE)
 
 
 @dataclass
@@ -115,8 +117,8 @@ def update_project(dest: str | Path = ".", to: str | None = None, data: dict | N
     except (UserMessageError, ValueError) as error:  # Copier's refusals, validators and choice checks
         raise ScaffoldError(str(error).strip().splitlines()[0]) from error
     new_answers = yaml.safe_load((dest / ANSWERS_FILE).read_text())
-    changed = changed_files(dest)
-    conflicts = [path for path in changed if (dest / path).is_file() and CONFLICT_MARKER in _text(dest / path)]
+    changed = changed_files(dest)  # new files too: a migration's merge into a moved file, conflicts included
+    conflicts = [path for path in changed if (dest / path).is_file() and CONFLICT_MARKER.search(_text(dest / path))]
     added = untracked_files(dest)
     reanswered = {
         key: (answers.get(key), new_answers.get(key)) for key in data if answers.get(key) != new_answers.get(key)

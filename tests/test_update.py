@@ -125,6 +125,17 @@ def test_update_brings_the_spec_keeps_edits_and_marks_the_conflict(template_v1, 
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_a_conflict_in_a_moved_file_is_named_like_copiers_own(template_v1, project_v1):
+    """The release changes the line the user edited in the file it renames: the migration marks the clash in
+    the new file, and the update's report names it with Copier's conflicts."""
+    edit(template_v1 / in_template(RENAME[0]), "max_epochs: 5", "max_epochs: 4")  # becomes part of v2
+    release_v2(template_v1)
+    report = update_project(project_v1)
+    moved = (project_v1 / RENAME[1]).read_text()
+    assert "<<<<<<< your edits" in moved and "max_epochs: 3" in moved and "max_epochs: 4" in moved
+    assert report.conflicts == sorted(["configs/trainer/default.yaml", RENAME[1]])
+
+
 def test_update_reanswers_a_question(template_v1, project_v1):
     release_v2(template_v1)
     update_project(project_v1, data={"hardware": "gpu"})
