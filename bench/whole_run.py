@@ -4,16 +4,19 @@
 
 What a user feels: each side is one process, timed from start to exit (interpreter start, imports,
 config, data, training, validation, checkpoints, test, metrics file). Pairs, each on CPU:
-lightning: the resnet-cpu project (`model=resnet18 data=digits trainer=cpu logger=csv`) vs
+lightning: the resnet-cpu project (`model=resnet18 data=digits trainer=cpu`) vs
 bench/plain/lightning_digits.py (plain PyTorch); paddle: the paddle-cpu project (same overrides) vs
 bench/plain/paddle_digits.py (plain dygraph loop); yolo: the yolo-cpu project
 (`experiment=shapes_quick trainer=cpu tracking=csv`) vs the `yolo detect train` CLI with the
 Ultralytics arguments the project passes, on the same generated shapes files; segmentation: the seg-cpu
-project (`experiment=shapes_quick logger=csv`, LR-ASPP on the shapes with masks) vs
+project (`experiment=shapes_quick`, LR-ASPP on the shapes with masks) vs
 bench/plain/torch_shapes_seg.py (plain PyTorch, the same data, recipe and checkpoints). Each project is
 rendered once, each side warmed up once untimed, then runs are interleaved (ours, plain, ours, ...);
 the table gives median seconds, the ratio ours/plain (1.0 = no overhead) and the score each side
 reached (val/acc, mAP50 for yolo, val/miou for segmentation), so both visibly did the same work.
+Ours runs with the settings a user gets (the default logger, TensorBoard; the progress bar; default callbacks),
+not kinder ones. `--no-precise-bn` leaves the PreciseBatchNorm pass out of both sides
+(`callbacks.precise_bn=null`, `--precise-bn=0`), as issue 24's equal-work pair did.
 """
 
 import argparse
@@ -35,7 +38,7 @@ from common import REPO, render, report
 
 PLAIN = REPO / "bench" / "plain"
 PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu", "yolo": "yolo-cpu", "segmentation": "seg-cpu"}
-CLASSIFY = ("model=resnet18", "data=digits", "trainer=cpu", "logger=csv", "trainer.enable_progress_bar=false")
+CLASSIFY = ("model=resnet18", "data=digits", "trainer=cpu")
 # In the YOLO project, as its train() does before fitting: generate the shapes files and data.yaml, set up
 # Ultralytics' offline config dir (yolo_env), and print the Ultralytics arguments the project maps from its config.
 YOLO_PREPARE = """
@@ -100,14 +103,14 @@ def precise_bn_batches(project: Path) -> int:
     return int((callbacks.get("precise_bn") or {}).get("num_batches", 0))
 
 
-def classify_pair(project: Path, epochs: int, plain_script: str) -> Pair:
+def classify_pair(project: Path, epochs: int, plain_script: str, precise_bn: bool = True) -> Pair:
     """A classification project vs its plain script; both write <out>/metrics.json with val/acc."""
-    overrides = [*CLASSIFY, f"trainer.max_epochs={epochs}"]
+    overrides = [*CLASSIFY, f"trainer.max_epochs={epochs}", *([] if precise_bn else ["callbacks.precise_bn=null"])]
     plain = [
         sys.executable,
         str(PLAIN / plain_script),
         f"--epochs={epochs}",
-        f"--precise-bn={precise_bn_batches(project)}",
+        f"--precise-bn={precise_bn_batches(project) if precise_bn else 0}",
     ]
     return Pair(
         ours=lambda out: [sys.executable, "scripts/train.py", *overrides, f"hydra.run.dir={out}"],
@@ -148,8 +151,6 @@ def segmentation_pair(project: Path, epochs: int) -> Pair:
     """The seg-cpu project's quick start vs its plain PyTorch twin; both write <out>/metrics.json with val/miou."""
     overrides = [
         "experiment=shapes_quick",
-        "logger=csv",
-        "trainer.enable_progress_bar=false",
         f"trainer.max_epochs={epochs}",
     ]
     plain = [sys.executable, str(PLAIN / "torch_shapes_seg.py"), f"--project={project}", f"--epochs={epochs}"]
@@ -163,17 +164,17 @@ def segmentation_pair(project: Path, epochs: int) -> Pair:
     )
 
 
-def pair_for(name: str, project: Path, epochs: int) -> Pair:
+def pair_for(name: str, project: Path, epochs: int, precise_bn: bool = True) -> Pair:
     if name == "yolo":
         return yolo_pair(project, epochs)
     if name == "segmentation":
         return segmentation_pair(project, epochs)
-    return classify_pair(project, epochs, f"{name}_digits.py")
+    return classify_pair(project, epochs, f"{name}_digits.py", precise_bn)
 
 
-def measure(name: str, runs: int, epochs: int, warmup: int) -> tuple[list, dict]:
+def measure(name: str, runs: int, epochs: int, warmup: int, precise_bn: bool = True) -> tuple[list, dict]:
     project = render(PRESETS[name])  # outside the timed region, as is the yolo data set
-    pair = pair_for(name, project, epochs)
+    pair = pair_for(name, project, epochs, precise_bn)
     work = Path(tempfile.mkdtemp(prefix=f"whole-run-{name}-"))
     sides = {
         "ours": (pair.ours, project_env(project), pair.ours_score),
@@ -208,16 +209,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per side")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--warmup", type=int, choices=[0, 1], default=1, help="one untimed run per side first")
+    parser.add_argument("--no-precise-bn", action="store_true", help="classification: no PreciseBatchNorm pass")
     args = parser.parse_args()
     rows, details = [], {}
     for name in PRESETS if args.pair == "all" else [args.pair]:
-        row, details[name] = measure(name, args.runs, args.epochs, args.warmup)
+        row, details[name] = measure(name, args.runs, args.epochs, args.warmup, not args.no_precise_bn)
         rows.append(row)
     report(
         "whole_run",
         ["pair", "ours s", "plain s", "ratio", "ours score", "plain score"],
         rows,
-        {"runs": details, "epochs": args.epochs, "warmup": args.warmup},
+        {"runs": details, "epochs": args.epochs, "warmup": args.warmup, "precise_bn": not args.no_precise_bn},
     )
 
 
