@@ -105,7 +105,8 @@ def config_cases(project: Path, work: Path) -> list[tuple[str, list[str]]]:
         "model": ["nope", "resnet9000"], "data": ["nope"], "trainer": ["nope"], "logger": ["nope"],
         "callbacks": ["nope"], "experiment": ["nope"],
         "trainer.max_epochs": ["-1", "0", "abc", "1.5"], "data.batch_size": ["0", "-1", "abc", "1e12"],
-        "model.optimizer.lr": ["fast", "-1", "0", "nan", "inf"], "model.optimizer.weight_decay": ["-1", "abc"],
+        "model.optimizer.lr": ["fast", "-1", "nan", "inf"],  # 0 is accepted by design (training/rules.py)
+        "model.optimizer.weight_decay": ["-1", "abc"],
         "data.root": ["null", "/nonexistent/data"], "paths.data_dir": ["/proc/data", "''"],
         "trainer.accelerator": ["gpu", "tpu", "cuda:0"], "trainer.devices": ["0", "-2", "abc", "99"],
         "trainer.precision": ["8", "abc"], "seed": ["abc"], "data.num_workers": ["-1", "abc"],
@@ -113,7 +114,10 @@ def config_cases(project: Path, work: Path) -> list[tuple[str, list[str]]]:
         "trainer.max_epoch": ["3"], "model.optimiser.lr": ["0.1"], "data.batchsize": ["32"],
         "trainer.limit_train_batches": ["-1", "abc"], "hydra.run.dir": ["/proc/run"],
     }
-    cases = [(f"train {key}={value}", [*train, f"{key}={value}"]) for key, values in bad.items() for value in values]
+    # the data folders matter to a dataset that reads them (digits ships with scikit-learn)
+    folder = {"data.root": ["data=imagefolder"], "paths.data_dir": ["data=imagefolder"]}
+    cases = [(f"train {key}={value}", [*train, *folder.get(key, []), f"{key}={value}"])
+             for key, values in bad.items() for value in values]
     cases += [
         ("eval without ckpt_path", ["scripts/eval.py"]),
         ("eval ckpt_path missing", ["scripts/eval.py", "ckpt_path=/nonexistent.ckpt"]),
@@ -147,13 +151,16 @@ def main() -> None:
     penv = {**os.environ, "PYTHONPATH": str(project / "src")}
     for name, args in config_cases(project, work)[int(os.environ.get("FROM_CASE", 0)):]:  # FROM_CASE: resume
         run_dir = work / "run"
+        training = args[0] == "scripts/train.py"  # eval and export write into ".", not into a run dir of their own
         has_run_dir = any(arg.startswith("hydra.run.dir=") for arg in args)
-        command = [sys.executable, *args] + ([] if has_run_dir else [f"hydra.run.dir={run_dir}"])
+        command = [sys.executable, *args] + ([f"hydra.run.dir={run_dir}"] if training and not has_run_dir else [])
+        before = set(project.rglob("*"))
         try:
             result = subprocess.run(command, cwd=project, env=penv, capture_output=True, text=True, timeout=300)
         except subprocess.TimeoutExpired:  # a mistake that makes a run that never ends: bad
             result = subprocess.CompletedProcess(command, 0, "", "(still running after 300 s)")
-        rows.append(["config", name, classify(result, run_dir.exists()), result.returncode,
+        leftover = run_dir.exists() if training else bool(set(project.rglob("*")) - before)
+        rows.append(["config", name, classify(result, leftover), result.returncode,
                      (result.stderr.strip().splitlines() or [""])[-1][:110]])
         shutil.rmtree(run_dir, ignore_errors=True)
         print(rows[-1], flush=True)

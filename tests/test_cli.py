@@ -76,6 +76,7 @@ BAD_INPUT = [
     (["-d", "package_name=numpy"], "package_name 'numpy' would hide the module"),
     (["-d", "package_name=json"], "package_name 'json' would hide the module"),
     (["-d", "package_name=__init__"], "package_name '__init__' is a name Python keeps for itself"),
+    (["-d", "package_name=_"], "package_name '_' has no letters"),
     (["--preset", "resnet-cpu", "-d", "ci=[1"], "-d ci=[1: not a valid bool"),
     (["--preset", "resnet-cpu", "-d", "serving=a: b: c"], "-d serving=a: b: c: not a valid bool"),
     (["--preset", "yolo-cpu", "-d", "framework=paddle"],
