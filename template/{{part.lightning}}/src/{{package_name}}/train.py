@@ -19,7 +19,7 @@ from .runs.run_dir import METRICS_FILE, PREPROCESS_FILE, removes_failed_run_dir,
 from .training.callbacks import ImagesPerRank
 from .training.checkpoint import AtomicCheckpointIO, check_readable
 from .training.distributed import leave_process_group, trainer_options
-from .training.hparams import log_hyperparameters
+from .training.hparams import log_final_metrics, log_hyperparameters
 from .training.rules import check_train_config
 
 log = get_logger(__name__)
@@ -61,6 +61,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     if checkpoint and checkpoint.best_model_score is not None:
         metrics[f"best/{checkpoint.monitor}"] = float(checkpoint.best_model_score)
     metrics |= {"epochs": epochs, "world_size": trainer.world_size}
+    log_final_metrics(trainer, metrics)
     if trainer.is_global_zero:
         datamodule.setup("fit")  # a no-op when this process trained; spawned workers trained elsewhere
         write_json(run_dir / PREPROCESS_FILE, datamodule.preprocessing())

@@ -1,7 +1,8 @@
-"""Send the run's hyper-parameters to every logger (TensorBoard's HPARAMS tab, CSV's hparams.yaml, W&B, MLflow)."""
+"""Send the run's hyper-parameters to every logger (TensorBoard's HPARAMS tab, CSV's hparams.yaml, W&B, MLflow), and
+its final metrics to TensorBoard's HPARAMS tab, where runs are compared side by side."""
 
 import lightning as L
-from lightning.pytorch.loggers import MLFlowLogger
+from lightning.pytorch.loggers import MLFlowLogger, TensorBoardLogger
 from omegaconf import DictConfig, OmegaConf
 
 GROUPS = ("model", "data", "trainer", "callbacks")  # the config groups that decide the result
@@ -23,3 +24,12 @@ def log_hyperparameters(trainer: L.Trainer, model: L.LightningModule, cfg: DictC
                 logger.experiment.set_tag(logger.run_id, str(tag), "true")
             if cfg.get("mlflow_parent_run"):  # a search trial: a child run of the search's run (search/tracking.py)
                 logger.experiment.set_tag(logger.run_id, "mlflow.parentRunId", cfg.mlflow_parent_run)
+
+
+def log_final_metrics(trainer: L.Trainer, metrics: dict[str, float]) -> None:
+    """One HPARAMS row per run: its hyper-parameters beside its final scores (``val/``, ``test/``, ``best/``...)."""
+    scores = {name: value for name, value in metrics.items() if "/" in name}
+    for logger in trainer.loggers:
+        if isinstance(logger, TensorBoardLogger) and scores:
+            logger.log_hyperparams(logger.hparams, metrics=scores, step=trainer.global_step)
+            logger.finalize("success")  # flushed now: fit and test had closed the writer, this reopened it
