@@ -23,7 +23,7 @@ from common import REPO, render, report
 from whole_run import plain_env, run
 
 PRESETS = {"lightning": "resnet-cpu", "paddle": "paddle-cpu"}
-RECIPE = ["model=resnet18", "data=digits", "trainer=cpu", "logger=csv", "trainer.enable_progress_bar=false"]
+RECIPE = ["model=resnet18", "data=digits", "trainer=cpu"]  # with the logger and progress bar a user gets
 EPOCHS = 10  # the presets' trainer.max_epochs
 
 
