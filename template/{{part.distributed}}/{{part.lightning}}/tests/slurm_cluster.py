@@ -153,8 +153,9 @@ class ClusterInfo:
 
         Needs accounting=True.  slurmdbd records lag: State is usually right
         ~0.5 s after the job ends, but JobName reads "allocation" until ~5 s
-        after submission, so this polls until the job-level record has a final
-        state and a real name (or ``timeout`` passes; then returns what it has).
+        after submission, so this polls until every job-level record (each
+        task of an array job) has a final state and a real name (or ``timeout``
+        passes; then returns what it has).
         """
         if not self.accounting:
             raise RuntimeError("sacct needs start_cluster(..., accounting=True)")
@@ -169,10 +170,11 @@ class ClusterInfo:
                          ",".join(names), check=False, timeout=20)
             rows = [dict(zip(names, line.split("|"), strict=False))
                     for line in r.stdout.splitlines() if line.strip()]
-            job = [x for x in rows if "." not in x["JobID"]]
-            if job and job[-1]["State"].split()[0] not in (
-                    "PENDING", "RUNNING", "REQUEUED", "COMPLETING", "SUSPENDED") \
-                    and job[-1]["JobName"] != "allocation":
+            # the latest record of each job or array task (-D keeps a requeued job's earlier ones)
+            latest = {x["JobID"]: x for x in rows if "." not in x["JobID"]}
+            if latest and all(x["State"].split()[0] not in (
+                    "PENDING", "RUNNING", "REQUEUED", "COMPLETING", "SUSPENDED")
+                    and x["JobName"] != "allocation" for x in latest.values()):
                 return rows
             if time.monotonic() > deadline:
                 return rows
