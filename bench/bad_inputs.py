@@ -29,7 +29,7 @@ QUESTIONS_WITH_CHOICES = {
     "python_version": ["2.7", "3.99", "", "three"],
     "tracking": ["comet", "", "mlflow,wandb"],
 }
-BOOLEANS = ["serving", "search", "distributed", "memory", "data_tools", "ci"]
+BOOLEANS = ["serving", "search", "distributed", "memory", "data_tools", "report", "ci"]
 PACKAGE_NAMES = ["paddle", "numpy", "torch", "torchvision", "os", "sys", "json", "__init__", "__main__", "1abc",
                  "my-package", "class", "import", "Über", "a" * 300, "tests", "configs", "my package", "", "_"]
 PROJECT_NAMES = ["", "   ", "a/b", "../escape", "line\nbreak", "x" * 300]

@@ -15,7 +15,8 @@ PRESETS = sorted(path.stem for path in (REPO / "presets").glob("*.yml"))
 CPU_PRESETS = [name for name in PRESETS if yaml.safe_load((REPO / "presets" / f"{name}.yml").read_text())["hardware"]
                == "cpu"]
 TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "partials", "presets", "migrations"]  # what a template is
-FEATURES = ["serving", "search", "distributed", "memory", "data_tools", "ci"]  # copier.yml's optional features
+# copier.yml's optional features
+FEATURES = ["serving", "search", "distributed", "memory", "data_tools", "report", "ci"]
 
 
 def render(dest: Path, answers: dict, template: Path = REPO, vcs_ref: str | None = "HEAD") -> dict:

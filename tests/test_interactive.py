@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 ENTER, UP, DOWN, CLEAR_LINE = "\r", "\x1b[A", "\x1b[B", "\x15"  # Ctrl-U clears the pre-filled default
 SPEC = yaml.safe_load((REPO / "spec.yml").read_text())["spec"]["default"]
-FEATURES = ["Serving:", "Search:", "Distributed:", "Memory:", "Data tools:", "GitHub Actions"]  # the yes/no questions
+FEATURES = ["Serving:", "Search:", "Distributed:", "Memory:", "Data tools:", "Report:", "GitHub Actions"]  # yes/no
 
 
 class Terminal:

@@ -214,7 +214,7 @@ def test_unreachable_source_is_a_clear_message(template_v1, project_v1):
 def test_a_feature_turned_on_later_arrives_whole(tmp_path, template_v1):
     """A lean project (every optional feature off), then `scaffold update -d search=true -d serving=true`: the
     features' files, configs and tests arrive, the user's edits stay, nothing conflicts."""
-    lean = {feature: False for feature in ("serving", "search", "distributed", "memory", "data_tools", "ci")}
+    lean = {feature: False for feature in ("serving", "search", "distributed", "memory", "data_tools", "report", "ci")}
     dest = create_project(tmp_path / "lean", preset="resnet-cpu", data=lean, template=str(template_v1),
                           vcs_ref="v1.0.0").path
     assert not (dest / "src/my_vision_project/search").exists() and not (dest / "scripts/serve.py").exists()

@@ -17,6 +17,7 @@ log = get_logger(__name__)
 CONFIG_FILE = "config.yaml"
 METRICS_FILE = "metrics.json"
 PREPROCESS_FILE = "preprocess.json"
+REPORT_FILE = "report.html"  # written by the report callback when the project has one
 CHECKPOINT_SUFFIXES = (".ckpt", ".pt", ".pdparams")  # Lightning and Paddle runs, Ultralytics weights
 
 
@@ -24,6 +25,13 @@ def write_json(path: Path, data: dict) -> None:
     """Whole or absent (``atomic.replacing``): a killed run never leaves half a file."""
     with replacing(path) as partial:
         partial.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def say_where(run_dir: Path) -> None:
+    """A training's last lines: its run directory, and its report when one was written."""
+    log.info("Run directory: %s", run_dir)
+    if (run_dir / REPORT_FILE).is_file():
+        log.info("Report: %s", run_dir / REPORT_FILE)
 
 
 def save_config(cfg: DictConfig, run_dir: Path) -> None:

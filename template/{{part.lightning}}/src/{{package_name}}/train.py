@@ -15,7 +15,15 @@ from omegaconf import DictConfig
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, is_rank_zero, print_config
 from .runs.instantiate import instantiate_all
-from .runs.run_dir import METRICS_FILE, PREPROCESS_FILE, removes_failed_run_dir, resolve_resume, save_config, write_json
+from .runs.run_dir import (
+    METRICS_FILE,
+    PREPROCESS_FILE,
+    removes_failed_run_dir,
+    resolve_resume,
+    save_config,
+    say_where,
+    write_json,
+)
 from .training.callbacks import ImagesPerRank
 from .training.checkpoint import AtomicCheckpointIO, check_readable
 from .training.distributed import leave_process_group, trainer_options
@@ -66,6 +74,6 @@ def train(cfg: DictConfig) -> dict[str, float]:
         datamodule.setup("fit")  # a no-op when this process trained; spawned workers trained elsewhere
         write_json(run_dir / PREPROCESS_FILE, datamodule.preprocessing())
         write_json(run_dir / METRICS_FILE, metrics)
-        log.info("Run directory: %s", run_dir)
+        say_where(run_dir)
     leave_process_group(trainer)
     return metrics

@@ -18,7 +18,15 @@ from omegaconf import DictConfig
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, is_rank_zero, print_config
 from .runs.instantiate import instantiate_all
-from .runs.run_dir import METRICS_FILE, PREPROCESS_FILE, removes_failed_run_dir, resolve_resume, save_config, write_json
+from .runs.run_dir import (
+    METRICS_FILE,
+    PREPROCESS_FILE,
+    removes_failed_run_dir,
+    resolve_resume,
+    save_config,
+    say_where,
+    write_json,
+)
 from .training.callbacks import MeanOverRanks, StopOnNonFinite
 from .training.checkpoint import RunCheckpoint, resume
 from .training.device import configure, world_size
@@ -80,7 +88,8 @@ def train(cfg: DictConfig) -> dict[str, float]:
         _resume(model, resume_from, state)
     # MeanOverRanks first, History next: every later callback sees the all-rank means, recorded in `state`
     callbacks = [MeanOverRanks(), History(state), StopOnNonFinite(state)]
-    callbacks += [*instantiate_all(cfg.get("callbacks"), state=state), *instantiate_all(cfg.get("logger"), state=state)]
+    callbacks += instantiate_all(cfg.get("callbacks"), state=state, datamodule=datamodule)
+    callbacks += instantiate_all(cfg.get("logger"), state=state)
     callbacks.append(paddle.callbacks.LRScheduler(by_step=False, by_epoch=True))  # T_max counts epochs
     checkpoint = next((c for c in callbacks if isinstance(c, RunCheckpoint)), None)
     if checkpoint is None:  # paddle adds a ModelCheckpoint writing every epoch unless one is present
@@ -111,5 +120,5 @@ def train(cfg: DictConfig) -> dict[str, float]:
     if is_rank_zero():
         write_json(run_dir / PREPROCESS_FILE, datamodule.preprocessing())
         write_json(run_dir / METRICS_FILE, metrics)
-    log.info("Run directory: %s", run_dir)
+    say_where(run_dir)
     return metrics

@@ -16,7 +16,7 @@ from .models.yolo_env import use_tracking
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, print_config
 from .runs.instantiate import instantiate_all
-from .runs.run_dir import METRICS_FILE, removes_failed_run_dir, save_config, write_json
+from .runs.run_dir import METRICS_FILE, removes_failed_run_dir, save_config, say_where, write_json
 from .training.arguments import box_metrics, device, train_args
 from .training.callbacks import NonFiniteLoss, ultralytics_log_in_run_file
 from .training.resume import find_last, resumable
@@ -73,5 +73,5 @@ def train(cfg: DictConfig) -> dict[str, float]:
     results = getattr(model.metrics, "results_dict", model.metrics)
     metrics = box_metrics(results) | {"epochs": _epochs(run_dir)}
     write_json(run_dir / METRICS_FILE, metrics)
-    log.info("Run directory: %s", run_dir)
+    say_where(run_dir)
     return metrics

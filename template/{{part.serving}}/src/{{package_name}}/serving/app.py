@@ -1,4 +1,4 @@
-"""The FastAPI app: /health, /predict, /predict/batch, /metrics.
+"""The FastAPI app: /health, /predict, /predict/batch, /metrics, and the demo page at / (serving/page.html).
 
 Every limit is an argument of ``create_app`` (and of scripts/serve.py). Memory is bounded: a request body is at
 most ``max_request_bytes`` and is received whole before it takes one of ``max_concurrent`` places to run
@@ -7,15 +7,17 @@ most ``max_request_bytes`` and is received whole before it takes one of ``max_co
 inputs of its images, not the decoded images. Decoding runs in those processes and inference in threads, so
 /health and /metrics answer while a batch is processed."""
 
+import json
 import weakref
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
@@ -98,6 +100,13 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
             raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: {error}", "type": "image"}]) \
                 from error
         return await run_in_threadpool(predictor, inputs)
+
+    page = resources.files(__package__).joinpath("page.html").read_text()
+    page = page.replace("__LIMITS__", json.dumps({"max_bytes": max_bytes, "max_pixels": max_pixels}))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)  # a page for people, not part of the API
+    async def demo() -> HTMLResponse:
+        return HTMLResponse(page)
 
     @app.get("/health")
     async def health() -> Health:  # on the event loop: no wait for a worker thread
