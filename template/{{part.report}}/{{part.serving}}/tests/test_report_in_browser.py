@@ -7,7 +7,7 @@ from browser import launch, needs_browser
 from PIL import Image
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="no Playwright: pip install -r requirements-dev.txt")
-pytestmark = needs_browser
+pytestmark = [needs_browser, pytest.mark.slow]  # needs the trained quick start
 
 
 def test_the_report_shows_every_picture_offline(trained_run, tmp_path):

@@ -40,8 +40,8 @@ def draw_curves(epochs: Sequence[dict[str, float]], monitor: str | None = None, 
     scores = [(row[monitor], row["epoch"]) for row in epochs if monitor in row] if monitor else []
     best = (max(scores) if mode == "max" else min(scores))[1] if scores else None
     for axis in axes.flat[len(panels) :]:
-        axis.axis("off")
-    for axis, name in zip(axes.flat, panels, strict=False):  # (the spare panels of the last row are off)
+        axis.remove()  # the spare places of the last row stay blank
+    for axis, name in zip(axes.flat, panels, strict=False):
         keys = ["lr"] if name == "lr" else [f"{split}/{name}" for split in ("train", "val")]
         for key in keys:
             points = [(row["epoch"], row[key]) for row in epochs if key in row]
