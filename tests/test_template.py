@@ -1,5 +1,6 @@
 """The Copier template: questions, presets, and what every preset renders."""
 
+import shutil
 import subprocess
 import sys
 
@@ -176,3 +177,22 @@ def test_task_instance_segmentation_alone_gives_a_yolo_seg_project(tmp_path):
     assert not (dest / "configs/model/yolov10n.yaml").exists() and not (dest / "configs/data/coco2017.yaml").exists()
     assert "segments: true" in (dest / "configs/data/shapes.yaml").read_text()
     assert (dest / "src/my_vision_project/serving/outlines.py").is_file()
+
+
+@pytest.mark.parametrize("preset", ["resnet-cpu", "paddle-cpu"])
+def test_a_new_test_of_the_trained_run_is_slow_without_saying_so(rendered, preset, tmp_path):
+    """The fast tier never trains the quick start: the project's conftest marks every test asking for
+    ``trained_run`` (itself or through another fixture) slow, so a test added without the mark stays out."""
+    project = shutil.copytree(rendered(preset), tmp_path / "project")
+    (project / "tests/test_added.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef exported(trained_run):\n    return trained_run\n\n\n"
+        "def test_direct(trained_run):\n    pass\n\n\ndef test_through_a_fixture(exported):\n    pass\n\n\n"
+        "def test_untrained():\n    pass\n"
+    )
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+               "tests/test_added.py"]
+    collected = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert "tests/test_added.py::test_untrained" in collected.stdout
+    assert "test_direct" not in collected.stdout and "test_through_a_fixture" not in collected.stdout
+    assert "2 deselected" in collected.stdout
