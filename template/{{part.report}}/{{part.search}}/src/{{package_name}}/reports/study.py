@@ -31,7 +31,9 @@ def write_study_report(study: optuna.Study, results_file: Path) -> Path:
             continue  # importances need two finished trials and a parameter
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            pictures.append(save_figure(plot(study).figure, folder / name))
+            figure = plot(study).figure
+            figure.set_layout_engine("tight")  # Optuna's labels kept inside the picture
+            pictures.append(save_figure(figure, folder / name))
     best = {"best trial": study.best_trial.number, "best value": study.best_value} if complete else {}
     facts = environment() | {"study": study.study_name, "direction": study.direction.name.lower()}
     return write_run_report(folder, best, pictures, facts, trial_rows(study), results_file, "Study report")
