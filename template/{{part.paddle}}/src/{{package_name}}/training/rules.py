@@ -44,6 +44,8 @@ TRAIN: dict[str, Rule] = {
     "trainer.deterministic": flag(),
     "trainer.log_every_n_steps": whole(1),
     "trainer.check_val_every_n_epoch": whole(1),
+    "trainer.accumulate_grad_batches": whole(1),
+    "trainer.gradient_clip_val": either(null(), non_negative()),  # 0 or null: no clipping
     "trainer.limit_train_batches": LIMIT,
     "trainer.limit_val_batches": LIMIT,
     "trainer.limit_test_batches": LIMIT,
