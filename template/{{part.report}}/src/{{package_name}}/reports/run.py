@@ -36,7 +36,10 @@ def draw_curves(epochs: Sequence[dict[str, float]], monitor: str | None = None, 
     panels = [*names, "lr"] if any("lr" in row for row in epochs) else names
     columns = min(max(len(panels), 1), 4)
     rows = -(-max(len(panels), 1) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False, layout="tight")
+    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False)
+    # margins in inches, placed by hand: a tight layout measures every label first (0.08 s of a 0.2 s picture)
+    fig.subplots_adjust(left=0.7 / (4 * columns), right=1 - 0.2 / (4 * columns), bottom=0.55 / (3.2 * rows),
+                        top=1 - 0.35 / (3.2 * rows), wspace=0.35, hspace=0.55)
     scores = [(row[monitor], row["epoch"]) for row in epochs if monitor in row] if monitor else []
     best = (max(scores) if mode == "max" else min(scores))[1] if scores else None
     for axis in axes.flat[len(panels) :]:
@@ -57,7 +60,7 @@ def draw_curves(epochs: Sequence[dict[str, float]], monitor: str | None = None, 
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
-    """As the figure laid itself out (``layout="tight"``, or placed by hand): one drawing, where
+    """As the figure was laid out when drawn (placed by hand, or a layout engine): one drawing, where
     ``bbox_inches="tight"`` would draw it twice (0.1 s a picture on 2 cores)."""
     with replacing(path) as partial:
         fig.savefig(partial, format="png", dpi=100)

@@ -40,6 +40,6 @@ def draw_samples(pictures: np.ndarray, probabilities: np.ndarray, targets: np.nd
             axis.set_title(right, fontsize=8)
     for axis in axes.flat:
         axis.axis("off")
-    # placed by hand, margins in inches (a tight layout of 16 small pictures costs more than drawing them)
+    # placed by hand, the top margin in inches (a tight layout of 16 small pictures costs more than drawing them)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=1 - 0.25 / fig.get_figheight(), wspace=0.05, hspace=0.2)
     return fig
