@@ -7,7 +7,8 @@ Per framework, one process each, end to end (imports, data, training, validation
 - ours: the preset project, `model=resnet18 data=digits trainer=cpu` (the preset's 10-epoch recipe), stopped
   at the first validation reaching the target (Lightning's EarlyStopping(stopping_threshold), Paddle: reach.py);
 - ours without PreciseBatchNorm (`callbacks.precise_bn=null`): how the recipe behaved before that callback;
-- plain: bench/plain/<framework>_digits.py --epochs 10 --stop-at TARGET (same network, data, optimiser).
+- plain: bench/plain/<framework>_digits.py --epochs 10 --stop-at TARGET (same network, data, optimiser);
+- plain without the BatchNorm refresh (`--precise-bn=0`): the leanest loop, as a PyTorch user writes one.
 The table gives seconds, the epochs trained and the val/acc that stopped it ("-" when it never got there);
 --max-epochs caps every side (Paddle's resnet18 takes about 3 minutes an epoch on 2 cores).
 """
@@ -55,6 +56,7 @@ def measure(framework: str, target: float, epochs: int) -> list[list[str]]:
         "ours": (train, ours_env, "hydra.run.dir="),
         "ours, callbacks.precise_bn=null": ([*train, "callbacks.precise_bn=null"], ours_env, "hydra.run.dir="),
         "plain": (plain, plain_env(), "--out="),
+        "plain, --precise-bn=0": ([*plain, "--precise-bn=0"], plain_env(), "--out="),  # a loop as users write it
     }
     rows = []
     for side, (command, env, out_flag) in sides.items():

@@ -16,7 +16,8 @@ the table gives median seconds, the ratio ours/plain (1.0 = no overhead) and the
 reached (val/acc, mAP50 for yolo, val/miou for segmentation), so both visibly did the same work.
 Ours runs with the settings a user gets (the default logger, TensorBoard; the progress bar; default callbacks),
 not kinder ones. `--no-precise-bn` leaves the PreciseBatchNorm pass out of both sides
-(`callbacks.precise_bn=null`, `--precise-bn=0`), as issue 24's equal-work pair did.
+(`callbacks.precise_bn=null`, `--precise-bn=0`), as issue 24's equal-work pair did; `--ours OVERRIDE` adds
+overrides to our side only (`--ours callbacks.run_report=null`: no run report, which the plain scripts do not write).
 """
 
 import argparse
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,12 +173,13 @@ def pair_for(name: str, project: Path, epochs: int, precise_bn: bool = True) -> 
     return classify_pair(project, epochs, f"{name}_digits.py", precise_bn)
 
 
-def measure(name: str, runs: int, epochs: int, warmup: int, precise_bn: bool = True) -> tuple[list, dict]:
+def measure(name: str, runs: int, epochs: int, warmup: int, precise_bn: bool = True,
+            extra: Sequence[str] = ()) -> tuple[list, dict]:
     project = render(PRESETS[name])  # outside the timed region, as is the yolo data set
     pair = pair_for(name, project, epochs, precise_bn)
     work = Path(tempfile.mkdtemp(prefix=f"whole-run-{name}-"))
     sides = {
-        "ours": (pair.ours, project_env(project), pair.ours_score),
+        "ours": (lambda out: [*pair.ours(out), *extra], project_env(project), pair.ours_score),
         "plain": (pair.plain, pair.plain_env, pair.plain_score),
     }
     seconds, scores = {"ours": [], "plain": []}, {}
@@ -210,16 +212,20 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--warmup", type=int, choices=[0, 1], default=1, help="one untimed run per side first")
     parser.add_argument("--no-precise-bn", action="store_true", help="classification: no PreciseBatchNorm pass")
+    parser.add_argument("--ours", action="append", default=[], metavar="OVERRIDE",
+                        help="a Hydra override for our side only, e.g. callbacks.run_report=null (work the plain "
+                        "script does not do); repeatable")
     args = parser.parse_args()
     rows, details = [], {}
     for name in PRESETS if args.pair == "all" else [args.pair]:
-        row, details[name] = measure(name, args.runs, args.epochs, args.warmup, not args.no_precise_bn)
+        row, details[name] = measure(name, args.runs, args.epochs, args.warmup, not args.no_precise_bn, args.ours)
         rows.append(row)
     report(
         "whole_run",
         ["pair", "ours s", "plain s", "ratio", "ours score", "plain score"],
         rows,
-        {"runs": details, "epochs": args.epochs, "warmup": args.warmup, "precise_bn": not args.no_precise_bn},
+        {"runs": details, "epochs": args.epochs, "warmup": args.warmup, "precise_bn": not args.no_precise_bn,
+         "ours_overrides": args.ours},
     )
 
 
