@@ -50,6 +50,18 @@ def test_predict_with_a_missing_checkpoint_is_one_clear_line(tmp_path):
     assert result.stderr.strip().splitlines()[-1].startswith(f"error: ckpt_path={tmp_path}/nothing.pt does not exist")
 
 
+def test_predict_with_no_source_or_a_torn_checkpoint_is_one_clear_line(tmp_path):
+    result = run("scripts/predict.py", f"ckpt_path={tmp_path}/nothing.pt")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "error: source is required (??? in the config); set it, e.g. " \
+                                                     "source=path/to/images"
+    torn = tmp_path / "best.pt"
+    torn.write_bytes(b"PK\x03\x04" + bytes(2048))
+    result = run("scripts/predict.py", f"ckpt_path={torn}", f"source={tmp_path}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: ckpt_path={torn} is not a whole checkpoint")
+
+
 def test_check_env_reports_the_framework():
     result = run("scripts/check_env.py", "--hardware", "cpu")
     assert result.returncode == 0 and torch.__version__ in result.stdout

@@ -111,6 +111,12 @@ def apply_rules(cfg: DictConfig, rules: dict[str, Rule]) -> None:
             raise UserError(f"{key}={_show(value)} is invalid; use {words}")
 
 
+def export_formats(cfg: DictConfig, formats: tuple[str, ...]) -> list[str]:
+    """The formats an export config asks for, its keys checked before anything is loaded or written."""
+    apply_rules(cfg, {"format": one_of(*formats, "all"), "batch_size": whole(1), "tolerance": non_negative()})
+    return list(formats) if cfg.format == "all" else [cfg.format]
+
+
 def infer_num_classes(cfg: DictConfig) -> None:
     """Datamodules that can count their classes (folders): fill ``data.num_classes`` if null or ???, else compare."""
     data = cfg.data

@@ -9,6 +9,7 @@ import torch
 from omegaconf import DictConfig
 
 from .errors import UserError
+from .runs.checks import export_formats
 from .runs.run_dir import PREPROCESS_FILE
 from .training.checkpoint import load_trained
 
@@ -36,9 +37,7 @@ EXPORTERS = {"onnx": (_to_onnx, "model.onnx"), "torchscript": (_to_torchscript, 
 def export(cfg: DictConfig) -> dict[str, float]:
     """Returns the max abs difference to PyTorch per format, as a share of the largest output when that is
     above 1 (an untrained segmentation network's logits reach the hundreds); raises above the tolerance."""
-    formats = FORMATS if cfg.format == "all" else [cfg.format]
-    if set(formats) - set(FORMATS):
-        raise UserError(f"format={cfg.format} is unknown; use one of: {', '.join(FORMATS)}, all")
+    formats = export_formats(cfg, FORMATS)
     model, _, run_dir = load_trained(cfg.ckpt_path)
     preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())
     out_dir = Path(cfg.output_dir or run_dir / "export")

@@ -9,6 +9,7 @@ import paddle
 from omegaconf import DictConfig
 
 from .errors import UserError
+from .runs.checks import export_formats
 from .runs.run_dir import PREPROCESS_FILE
 from .training.checkpoint import load_trained
 
@@ -44,9 +45,7 @@ EXPORTERS = {"paddle": (_to_paddle, "inference/model"), "onnx": (_to_onnx, "mode
 
 def export(cfg: DictConfig) -> dict[str, float]:
     """Returns the max abs difference to the dynamic graph per format; raises if one exceeds the tolerance."""
-    formats = FORMATS if cfg.format == "all" else [cfg.format]
-    if set(formats) - set(FORMATS):
-        raise UserError(f"format={cfg.format} is unknown; use one of: {', '.join(FORMATS)}, all")
+    formats = export_formats(cfg, FORMATS)
     model, _, run_dir = load_trained(cfg.ckpt_path)
     preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())
     out_dir = Path(cfg.output_dir or run_dir / "export")

@@ -7,7 +7,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from .errors import UserError
-from .models.yolo_env import YOLO
+from .models.yolo import load_weights
 from .runs.run_dir import load_run_config, run_dir_of, write_json
 from .training.arguments import box_metrics, device
 from .training.rules import check_eval_config
@@ -22,7 +22,7 @@ def evaluate(cfg: DictConfig) -> dict[str, float]:
         raise UserError(f"split={cfg.split}: the run's data ({data.data_yaml}) has no {cfg.split} split; use split=val")
     out_dir = Path(cfg.output_dir or run_dir / "eval")
 
-    results = YOLO(str(cfg.ckpt_path)).val(
+    results = load_weights(cfg.ckpt_path).val(
         data=str(data.data_yaml), split=cfg.split, imgsz=data.image_size, batch=cfg.batch_size or data.batch_size,
         workers=data.num_workers, device=device(cfg.accelerator, 1),
         project=str(out_dir.parent.resolve()), name=out_dir.name, exist_ok=True,  # plots and curves go to out_dir

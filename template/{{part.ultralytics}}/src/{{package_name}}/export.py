@@ -18,7 +18,9 @@ import numpy as np
 from omegaconf import DictConfig
 
 from .errors import UserError
+from .models.yolo import load_weights
 from .models.yolo_env import YOLO
+from .runs.checks import export_formats
 from .runs.run_dir import PREPROCESS_FILE, load_run_config, run_dir_of
 
 FORMATS = ("onnx", "torchscript")
@@ -65,17 +67,15 @@ def preprocessing(model: YOLO, imgsz: int, conf: float) -> dict:
 
 def export(cfg: DictConfig) -> dict[str, float]:
     """Returns the box gap (pixels) per format and the number of reference boxes; raises above the tolerance."""
-    formats = FORMATS if cfg.format == "all" else [cfg.format]
-    if set(formats) - set(FORMATS):
-        raise UserError(f"format={cfg.format} is unknown; use one of: {', '.join(FORMATS)}, all")
+    formats = export_formats(cfg, FORMATS)
     run_dir = run_dir_of(cfg.ckpt_path, suffix=".pt")
+    model = load_weights(cfg.ckpt_path)
     data = hydra.utils.instantiate(load_run_config(run_dir).data)
     data.prepare_data()
     image = data.val_images()[0]
     out_dir = Path(cfg.output_dir or run_dir / "export")
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    model = YOLO(str(cfg.ckpt_path))
     reference = boxes(model, image, data.image_size, cfg.conf - MARGIN)
     result = {"boxes": float((reference[:, 4] >= cfg.conf).sum())}
     onnx_options = {"simplify": False, "nms": True, "conf": EXPORT_CONF} | ({"opset": cfg.opset} if cfg.opset else {})

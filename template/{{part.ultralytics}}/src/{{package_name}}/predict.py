@@ -6,7 +6,8 @@ from omegaconf import DictConfig
 
 from .datasets.images import IMAGE_SUFFIXES
 from .errors import UserError
-from .models.yolo_env import YOLO
+from .models.yolo import load_weights
+from .runs.checks import check
 from .runs.run_dir import write_json
 from .training.arguments import device
 
@@ -23,15 +24,16 @@ def images_in(source: Path) -> list[Path]:
 
 
 def predict(cfg: DictConfig) -> list[dict]:
+    check(cfg, {}, examples={"ckpt_path": "outputs/runs/<run>/checkpoints/best.pt", "source": "path/to/images"})
     ckpt = Path(cfg.ckpt_path)
     if not ckpt.is_file():
         raise UserError(f"ckpt_path={ckpt} does not exist; pass a .pt file from <run_dir>/checkpoints/")
+    model, records = load_weights(ckpt), []
     images = images_in(Path(cfg.source))
     out_dir = Path(cfg.output_dir or ckpt.resolve().parent.parent / "predict")
     out_dir.mkdir(parents=True, exist_ok=True)
     options = {"imgsz": cfg.image_size} if cfg.image_size else {}
 
-    model, records = YOLO(str(ckpt)), []
     for path in images:  # one at a time: constant memory for any folder size
         result = model.predict(str(path), conf=cfg.conf, iou=cfg.iou, device=device(cfg.accelerator, 1),
                                verbose=False, **options)[0]

@@ -25,24 +25,25 @@ class AtomicCheckpointIO(TorchCheckpointIO):
 
 
 def check_readable(path: str) -> None:
-    """A checkpoint to resume from must be a whole one (torch's format is a zip archive: every member's CRC is read,
-    which catches a file cut short by a full disk or a copy killed half-way), or training would stop in a traceback."""
+    """A checkpoint to resume from, evaluate or export must be a whole one (torch's format is a zip archive: every
+    member's CRC is read, which catches a file cut short by a full disk or a copy killed half-way)."""
     try:
         with zipfile.ZipFile(path) as archive:
             broken = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         broken = str(error) or type(error).__name__
     if broken:
-        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({broken}); resume from another one (e.g. the "
+        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({broken}); use another one (e.g. the "
                         "run's checkpoints/best.ckpt) or start a new run")
 
 
 def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     """-> (model in eval mode, datamodule, run_dir). ``data_overrides`` change e.g. ``data.root``."""
-    run_dir = run_dir_of(ckpt_path)
+    run_dir = run_dir_of(ckpt_path)  # the file exists and its run's config is there
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
     model = hydra.utils.instantiate(run_cfg.model)
+    check_readable(ckpt_path)
     state = torch.load(ckpt_path, map_location="cpu", weights_only=True)["state_dict"]
     model.load_state_dict(state)
     return model.eval(), hydra.utils.instantiate(data_cfg), Path(run_dir)

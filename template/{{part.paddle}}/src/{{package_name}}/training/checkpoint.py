@@ -31,7 +31,7 @@ def load_checkpoint(path: str | Path) -> dict:
     try:
         state = paddle.load(str(path))
     except Exception as error:  # paddle raises many kinds on a broken pickle
-        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({type(error).__name__}); resume from another one "
+        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({type(error).__name__}); use another one "
                         "(e.g. the run's checkpoints/best.ckpt) or start a new run") from None
     if not isinstance(state, dict) or "state_dict" not in state:
         raise UserError(f"ckpt_path={path} is not a checkpoint of this project (no state_dict); pass a .ckpt it wrote")

@@ -14,6 +14,15 @@ def check_weights(weights: str | None) -> None:
         )
 
 
+def load_weights(path: str | Path) -> YOLO:
+    """Trained weights to evaluate, export, predict with or resume; a torn or foreign file is one line."""
+    try:
+        return YOLO(str(path))
+    except Exception as error:  # a full disk, a copy killed half-way, not a .pt: torch's or Ultralytics' error
+        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({type(error).__name__}); use another one "
+                        "(e.g. the run's checkpoints/best.pt) or start a new run") from None
+
+
 def build(architecture: str, weights: str | None = None, compile: bool = False) -> YOLO:
     """``architecture``: e.g. ``yolov8n.yaml`` (the class count follows the data at training time).
 

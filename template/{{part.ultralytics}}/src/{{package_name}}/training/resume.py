@@ -8,6 +8,7 @@ While training, Ultralytics keeps its checkpoints in ``<run>/weights/``; ``train
 from pathlib import Path
 
 from ..errors import UserError
+from ..models.yolo import load_weights
 from ..models.yolo_env import YOLO
 from ..runs.console import get_logger
 from ..runs.run_dir import LAST as LAST_CHOICES
@@ -33,11 +34,7 @@ def resumable(path: Path, max_epochs: int) -> YOLO:
     """The model to call ``train(resume=True)`` on; a finished run's checkpoint is refused (Ultralytics would
     silently start a new training from it), and so is a new length (Ultralytics resumes with the epochs and
     LR schedule the run started with, whatever ``trainer.max_epochs`` says)."""
-    try:
-        model = YOLO(str(path))
-    except Exception as error:  # a torn file (a full disk, a copy killed half-way): torch's or Ultralytics' error
-        raise UserError(f"ckpt_path={path} is not a whole checkpoint ({type(error).__name__}); resume from another "
-                        "one or start a new run") from None
+    model = load_weights(path)
     ckpt = model.ckpt or {}
     if ckpt.get("epoch", -1) < 0 or ckpt.get("optimizer") is None:
         raise UserError(
