@@ -28,6 +28,14 @@ class NewProject:
     quick_start: str  # the first training command (copier.yml's `quick_start`, as Copier computed it)
 
 
+def _resolve(dest: str | Path) -> Path:
+    try:
+        return Path(dest).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise ScaffoldError(f"destination {dest} is a symbolic link that loops; remove it or choose another "
+                            "directory") from None
+
+
 def _check_destination(dest: Path) -> None:
     try:
         taken = dest.is_file() or (dest.is_dir() and any(dest.iterdir()))
@@ -98,7 +106,7 @@ def create_project(
         raise ScaffoldError("give the new project's directory, e.g. scaffold new my-project")
     if preset is not None and not preset.strip():
         raise ScaffoldError("--preset needs a name; `scaffold presets` lists them")
-    dest = Path(dest).resolve()
+    dest = _resolve(dest)
     source = template or default_source()
     _check_destination(dest)
     if not _is_remote(source) and not (Path(source) / "copier.yml").is_file():

@@ -4,6 +4,7 @@ The presets come from the template being rendered (``<template>/presets``); the 
 package is used only when the template is a git URL (Copier then reads the preset from the clone).
 """
 
+import re
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -20,6 +21,7 @@ PRESETS_DIR = (
     else Path(import_module("scaffolder.presets_data").__path__[0])
 )
 INFO_KEYS = {"description"}  # describe the preset; not Copier answers
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # copier.yml's `preset` validator: a file name, never a path
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ def list_presets(directory: Path = PRESETS_DIR) -> list[Preset]:
 
 
 def load_preset(name: str, directory: Path = PRESETS_DIR) -> Preset:
+    if not NAME.fullmatch(name):  # '../spec' must not read ../spec.yml
+        raise ScaffoldError(f"preset {name!r} is not a preset name: use lower-case letters, digits, '-' and '_' "
+                            "(`scaffold presets` lists them)")
     path = directory / f"{name}.yml"
     if not path.is_file():
         names = ", ".join(preset.name for preset in list_presets(directory))

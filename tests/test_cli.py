@@ -81,6 +81,10 @@ BAD_INPUT = [
     (["--preset", "resnet-cpu", "-d", "serving=a: b: c"], "-d serving=a: b: c: not a valid bool"),
     (["--preset", "yolo-cpu", "-d", "framework=paddle"],
      "preset 'yolo-cpu' is a detection project, which framework paddle does not offer"),
+    (["--preset", "../spec"], "preset '../spec' is not a preset name: use lower-case letters, digits, '-' and '_'"),
+    (["-d", "preset=../spec"], "preset '../spec' is not a preset name"),
+    (["--preset", "resnet-cpu", "-d", "project_name=a\nb"],
+     "-d: project_name='a\\nb' holds a line break or control character; give it on one line"),
     (["--preset", "resnet-cpu", "-d", "preset=yolo-cpu"], "--preset resnet-cpu and -d preset=yolo-cpu disagree"),
     (["--preset", ""], "--preset needs a name"),
 ]
@@ -90,10 +94,19 @@ BAD_INPUT = [
 def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, args, message):
     dest = tmp_path / "proj"
     result = runner.invoke(app, ["new", str(dest), *args])
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
     assert not dest.exists()
+
+
+def test_a_destination_that_is_a_symlink_loop_is_one_line(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    result = runner.invoke(app, ["new", str(loop), "--preset", "resnet-cpu"])
+    assert result.exit_code == 1 and result.stderr.strip() == (
+        f"error: destination {loop} is a symbolic link that loops; remove it or choose another directory")
+    assert loop.is_symlink() and os.readlink(loop) == str(loop) and list(tmp_path.iterdir()) == [loop]
 
 
 def test_an_empty_destination_name_is_refused_before_anything_is_written(tmp_path, monkeypatch):
