@@ -15,7 +15,7 @@ from plumbum import ProcessExecutionError
 
 from .answers import check_answers, coerce
 from .errors import ScaffoldError
-from .presets import load_preset, presets_dir
+from .presets import check_overrides, load_preset, presets_dir
 from .template import default_source, questions
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -119,13 +119,16 @@ def create_project(
     if preset and data.get("preset") not in (None, preset):
         raise ScaffoldError(f"--preset {preset} and -d preset={data['preset']} disagree; give one of them")
     preset = preset or data.pop("preset", None) or None
+    # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
+    # Copier itself turns the preset into defaults (copier.yml, question `preset`).
+    found = load_preset(preset, presets_dir(source)) if preset and local else None
+    if found:
+        check_answers(found.answers, known, f"preset {preset}")
     if preset:
-        # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
-        # Copier itself turns the preset into defaults (copier.yml, question `preset`).
-        if local:
-            check_answers(load_preset(preset, presets_dir(source)).answers, known, f"preset {preset}")
         data["preset"] = preset
     check_answers(data, known, "-d")
+    if found:
+        check_overrides(found, data, presets_dir(source))
     answers = data
 
     existed = dest.exists()

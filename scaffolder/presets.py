@@ -21,6 +21,7 @@ PRESETS_DIR = (
     else Path(import_module("scaffolder.presets_data").__path__[0])
 )
 INFO_KEYS = {"description"}  # describe the preset; not Copier answers
+DEFINING = ("framework", "task", "hardware")  # the answers that make a preset what it is
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # copier.yml's `preset` validator: a file name, never a path
 
 
@@ -80,3 +81,15 @@ def load_preset(name: str, directory: Path = PRESETS_DIR) -> Preset:
         names = ", ".join(preset.name for preset in list_presets(directory))
         raise ScaffoldError(f"unknown preset '{name}'; choose one of: {names}")
     return _read(path)
+
+
+def check_overrides(preset: Preset, data: dict, directory: Path = PRESETS_DIR) -> None:
+    """A -d answer may change anything but what defines the preset: that would be another preset."""
+    for key in DEFINING:
+        if key in data and key in preset.answers and data[key] != preset.answers[key]:
+            wanted = {k: data.get(k, preset.answers.get(k)) for k in DEFINING}
+            fits = [p.name for p in list_presets(directory) if all(p.answers.get(k) == v for k, v in wanted.items())]
+            fix = f"use --preset {' or '.join(fits)} instead" if fits else (
+                f"drop the preset or pick one for {data[key]} (`scaffold presets`)")
+            raise ScaffoldError(f"-d {key}={data[key]} contradicts preset {preset.name} ({key}: "
+                                f"{preset.answers[key]}); {fix}")
