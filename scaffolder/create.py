@@ -16,9 +16,10 @@ from plumbum import ProcessExecutionError
 from .answers import check_answers, coerce
 from .errors import ScaffoldError
 from .presets import check_overrides, load_preset, presets_dir
-from .template import default_source, questions
+from .template import default_source, names_at, questions
 
 ANSWERS_FILE = ".copier-answers.yml"
+NEEDED = ("hardware", "quick_start")  # what `scaffold new` reads from the rendered answers
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class NewProject:
     path: Path
     hardware: str  # cpu or gpu: which requirements file to install
     quick_start: str  # the first training command (copier.yml's `quick_start`, as Copier computed it)
+
+
+def _too_old(vcs_ref: str | None, missing) -> ScaffoldError:
+    return ScaffoldError(f"template version {vcs_ref} does not have {', '.join(sorted(missing))} (it is older than "
+                         "this scaffold); use a newer --vcs-ref, e.g. HEAD")
 
 
 def _resolve(dest: str | Path) -> Path:
@@ -129,6 +135,9 @@ def create_project(
     check_answers(data, known, "-d")
     if found:
         check_overrides(found, data, presets_dir(source))
+    if vcs_ref and local and (names := names_at(source, vcs_ref)) is not None:
+        if missing := {*NEEDED, *data} - names:  # an answer that version does not ask would be dropped silently
+            raise _too_old(vcs_ref, missing)
     answers = data
 
     existed = dest.exists()
@@ -153,6 +162,10 @@ def create_project(
     except (KeyboardInterrupt, Exception):
         _remove(dest, existed)
         raise
+    rendered = worker.answers.combined  # the answers and the values copier.yml derives from them
+    if missing := [key for key in NEEDED if key not in rendered]:  # a remote template's old version
+        _remove(dest, existed)
+        raise _too_old(vcs_ref, missing)
     if git:
         recorded = yaml.safe_load((dest / ANSWERS_FILE).read_text())
         message = f"New project from ml-template {recorded.get('_commit', '(unversioned)')}"
@@ -163,5 +176,4 @@ def create_project(
             detail = (getattr(error, "stderr", "") or str(error)).strip().splitlines() or [str(error)]
             raise ScaffoldError(f"git could not make the project's first commit ({detail[-1]}); nothing was kept: "
                                 "fix git (git config --global user.email ...) and run again") from None
-    rendered = worker.answers.combined  # the answers and the values copier.yml derives from them
     return NewProject(dest, rendered["hardware"], rendered["quick_start"])

@@ -104,6 +104,23 @@ def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, args, message
     assert not dest.exists()
 
 
+def test_a_template_version_older_than_the_scaffold_is_one_line_and_leaves_nothing(tmp_path):
+    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    ref = first.stdout.split()[0] if first.returncode == 0 and first.stdout.strip() else None
+    shown = subprocess.run(["git", "show", f"{ref}:copier.yml"], cwd=REPO, capture_output=True, text=True)
+    if not ref or "quick_start:" in shown.stdout:
+        pytest.skip("this clone does not reach back to the first template version (shallow)")
+    (tmp_path / "empty").mkdir()
+    for dest, source in ((tmp_path / "new", str(REPO)), (tmp_path / "empty", f"git+file://{REPO}")):  # local: before
+        args = ["new", str(dest), "--preset", "seg-cpu", "--template", source, "--vcs-ref", ref]  # writing; a URL:
+        result = runner.invoke(app, args)  # Copier renders it, then it is removed
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        assert result.stderr.startswith(f"error: template version {ref} does not have ")
+        assert "quick_start" in result.stderr and "use a newer --vcs-ref" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "new").exists() and list((tmp_path / "empty").iterdir()) == []
+
+
 def test_a_destination_that_is_a_symlink_loop_is_one_line(tmp_path):
     loop = tmp_path / "loop"
     loop.symlink_to(loop)
