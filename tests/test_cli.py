@@ -89,6 +89,8 @@ BAD_INPUT = [
     (["-d", "preset=../spec"], "preset '../spec' is not a preset name"),
     (["--preset", "resnet-cpu", "-d", "project_name=a\nb"],
      "-d: project_name='a\\nb' holds a line break or control character; give it on one line"),
+    (["--preset", "resnet-cpu", "-d", "author_email=<>", "--vcs-ref", "HEAD"],
+     "author_email '<>' is not an e-mail address like name@example.org; give one, or an empty one for none"),
     (["--preset", "resnet-cpu", "-d", "preset=yolo-cpu"], "--preset resnet-cpu and -d preset=yolo-cpu disagree"),
     (["--preset", ""], "--preset needs a name"),
 ]
@@ -128,6 +130,23 @@ def test_a_destination_that_is_a_symlink_loop_is_one_line(tmp_path):
     assert result.exit_code == 1 and result.stderr.strip() == (
         f"error: destination {loop} is a symbolic link that loops; remove it or choose another directory")
     assert loop.is_symlink() and os.readlink(loop) == str(loop) and list(tmp_path.iterdir()) == [loop]
+
+
+@pytest.mark.parametrize(("name", "email"), [("", ""), ("", "ada@lab.org"), ("Ada \"Q\" Lovelace", "")])
+def test_an_empty_author_name_or_email_is_left_out_and_pyproject_stays_valid(tmp_path, name, email):
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    dest = tmp_path / "proj"
+    args = ["--preset", "resnet-cpu", "--vcs-ref", "HEAD", "-d", f"author_name={name}", "-d", f"author_email={email}"]
+    result = runner.invoke(app, ["new", str(dest), *args])
+    assert result.exit_code == 0, result.output
+    pyproject = tomllib.loads((dest / "pyproject.toml").read_text())
+    expected = [{key: value for key, value in (("name", name), ("email", email)) if value}]
+    assert pyproject["project"].get("authors", [{}]) == expected
+    try:
+        from setuptools.config._validate_pyproject import validate  # what pip install -e . checks (PEP 621)
+    except ImportError:
+        return
+    assert validate(pyproject)
 
 
 def test_an_empty_destination_name_is_refused_before_anything_is_written(tmp_path, monkeypatch):
