@@ -50,6 +50,9 @@ def check_answers(answers: dict, questions: dict[str, dict], origin: str) -> Non
     for key, value in answers.items():
         if questions and key not in questions:
             raise ScaffoldError(f"{origin}: unknown question '{key}'; known: {', '.join(questions)}")
+        if isinstance(value, str) and not value.isprintable():  # a line break would cut every message in two
+            raise ScaffoldError(f"{origin}: {key}={value!r} holds a line break or control character; give it on one "
+                                "line")
         if key not in questions:
             continue
         kind = questions[key].get("type", "str")

@@ -41,7 +41,7 @@ def new(
         _fail(error)
     typer.echo(
         f"Created {project.path}\nNext: cd {dest} && pip install -r requirements-{project.hardware}.txt "
-        f"-r requirements-dev.txt && pip install -e . && {project.quick_start}"
+        f"&& pip install --no-deps -e . && {project.quick_start}"
     )
 
 

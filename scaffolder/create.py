@@ -15,10 +15,11 @@ from plumbum import ProcessExecutionError
 
 from .answers import check_answers, coerce
 from .errors import ScaffoldError
-from .presets import load_preset, presets_dir
-from .template import default_source, questions
+from .presets import check_overrides, load_preset, presets_dir
+from .template import default_source, names_at, questions
 
 ANSWERS_FILE = ".copier-answers.yml"
+NEEDED = ("hardware", "quick_start")  # what `scaffold new` reads from the rendered answers
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,19 @@ class NewProject:
     path: Path
     hardware: str  # cpu or gpu: which requirements file to install
     quick_start: str  # the first training command (copier.yml's `quick_start`, as Copier computed it)
+
+
+def _too_old(vcs_ref: str | None, missing) -> ScaffoldError:
+    return ScaffoldError(f"template version {vcs_ref} does not have {', '.join(sorted(missing))} (it is older than "
+                         "this scaffold); use a newer --vcs-ref, e.g. HEAD")
+
+
+def _resolve(dest: str | Path) -> Path:
+    try:
+        return Path(dest).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise ScaffoldError(f"destination {dest} is a symbolic link that loops; remove it or choose another "
+                            "directory") from None
 
 
 def _check_destination(dest: Path) -> None:
@@ -98,7 +112,7 @@ def create_project(
         raise ScaffoldError("give the new project's directory, e.g. scaffold new my-project")
     if preset is not None and not preset.strip():
         raise ScaffoldError("--preset needs a name; `scaffold presets` lists them")
-    dest = Path(dest).resolve()
+    dest = _resolve(dest)
     source = template or default_source()
     _check_destination(dest)
     if not _is_remote(source) and not (Path(source) / "copier.yml").is_file():
@@ -111,13 +125,19 @@ def create_project(
     if preset and data.get("preset") not in (None, preset):
         raise ScaffoldError(f"--preset {preset} and -d preset={data['preset']} disagree; give one of them")
     preset = preset or data.pop("preset", None) or None
+    # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
+    # Copier itself turns the preset into defaults (copier.yml, question `preset`).
+    found = load_preset(preset, presets_dir(source)) if preset and local else None
+    if found:
+        check_answers(found.answers, known, f"preset {preset}")
     if preset:
-        # Checked here from the template's own presets/ (a URL: Copier checks it in the clone);
-        # Copier itself turns the preset into defaults (copier.yml, question `preset`).
-        if local:
-            check_answers(load_preset(preset, presets_dir(source)).answers, known, f"preset {preset}")
         data["preset"] = preset
     check_answers(data, known, "-d")
+    if found:
+        check_overrides(found, data, presets_dir(source))
+    if vcs_ref and local and (names := names_at(source, vcs_ref)) is not None:
+        if missing := {*NEEDED, *data} - names:  # an answer that version does not ask would be dropped silently
+            raise _too_old(vcs_ref, missing)
     answers = data
 
     existed = dest.exists()
@@ -142,6 +162,10 @@ def create_project(
     except (KeyboardInterrupt, Exception):
         _remove(dest, existed)
         raise
+    rendered = worker.answers.combined  # the answers and the values copier.yml derives from them
+    if missing := [key for key in NEEDED if key not in rendered]:  # a remote template's old version
+        _remove(dest, existed)
+        raise _too_old(vcs_ref, missing)
     if git:
         recorded = yaml.safe_load((dest / ANSWERS_FILE).read_text())
         message = f"New project from ml-template {recorded.get('_commit', '(unversioned)')}"
@@ -152,5 +176,4 @@ def create_project(
             detail = (getattr(error, "stderr", "") or str(error)).strip().splitlines() or [str(error)]
             raise ScaffoldError(f"git could not make the project's first commit ({detail[-1]}); nothing was kept: "
                                 "fix git (git config --global user.email ...) and run again") from None
-    rendered = worker.answers.combined  # the answers and the values copier.yml derives from them
     return NewProject(dest, rendered["hardware"], rendered["quick_start"])

@@ -4,6 +4,7 @@ The presets come from the template being rendered (``<template>/presets``); the 
 package is used only when the template is a git URL (Copier then reads the preset from the clone).
 """
 
+import re
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -20,6 +21,8 @@ PRESETS_DIR = (
     else Path(import_module("scaffolder.presets_data").__path__[0])
 )
 INFO_KEYS = {"description"}  # describe the preset; not Copier answers
+DEFINING = ("framework", "task", "hardware")  # the answers that make a preset what it is
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # copier.yml's `preset` validator: a file name, never a path
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,23 @@ def list_presets(directory: Path = PRESETS_DIR) -> list[Preset]:
 
 
 def load_preset(name: str, directory: Path = PRESETS_DIR) -> Preset:
+    if not NAME.fullmatch(name):  # '../spec' must not read ../spec.yml
+        raise ScaffoldError(f"preset {name!r} is not a preset name: use lower-case letters, digits, '-' and '_' "
+                            "(`scaffold presets` lists them)")
     path = directory / f"{name}.yml"
     if not path.is_file():
         names = ", ".join(preset.name for preset in list_presets(directory))
         raise ScaffoldError(f"unknown preset '{name}'; choose one of: {names}")
     return _read(path)
+
+
+def check_overrides(preset: Preset, data: dict, directory: Path = PRESETS_DIR) -> None:
+    """A -d answer may change anything but what defines the preset: that would be another preset."""
+    for key in DEFINING:
+        if key in data and key in preset.answers and data[key] != preset.answers[key]:
+            wanted = {k: data.get(k, preset.answers.get(k)) for k in DEFINING}
+            fits = [p.name for p in list_presets(directory) if all(p.answers.get(k) == v for k, v in wanted.items())]
+            fix = f"use --preset {' or '.join(fits)} instead" if fits else (
+                f"drop the preset or pick one for {data[key]} (`scaffold presets`)")
+            raise ScaffoldError(f"-d {key}={data[key]} contradicts preset {preset.name} ({key}: "
+                                f"{preset.answers[key]}); {fix}")

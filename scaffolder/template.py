@@ -1,6 +1,8 @@
 """Where the Copier template lives, and the questions it asks."""
 
 import os
+import re
+import subprocess
 from pathlib import Path
 
 from copier._template import load_template_config  # Copier's own reader: !include, several documents
@@ -41,3 +43,13 @@ def questions(source: str | None = None) -> dict[str, dict]:
         for name, spec in config.items()
         if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
     }
+
+
+def names_at(source: str, ref: str) -> set[str] | None:
+    """The names copier.yml defines (questions, derived values) at git ``ref`` of a local template; None where
+    git cannot tell (no git, an unknown ref: Copier reports those)."""
+    try:
+        shown = subprocess.run(["git", "show", f"{ref}:copier.yml"], cwd=source, capture_output=True, text=True)
+    except OSError:
+        return None
+    return set(re.findall(r"^([A-Za-z_]\w*):", shown.stdout, re.MULTILINE)) if shown.returncode == 0 else None

@@ -80,7 +80,17 @@ BAD_INPUT = [
     (["--preset", "resnet-cpu", "-d", "ci=[1"], "-d ci=[1: not a valid bool"),
     (["--preset", "resnet-cpu", "-d", "serving=a: b: c"], "-d serving=a: b: c: not a valid bool"),
     (["--preset", "yolo-cpu", "-d", "framework=paddle"],
-     "preset 'yolo-cpu' is a detection project, which framework paddle does not offer"),
+     "-d framework=paddle contradicts preset yolo-cpu (framework: pytorch); drop the preset or pick one for paddle"),
+    (["--preset", "resnet-cpu", "-d", "task=detection"],
+     "-d task=detection contradicts preset resnet-cpu (task: classification); use --preset yolo-cpu instead"),
+    (["--preset", "resnet-cpu", "-d", "hardware=gpu"],
+     "-d hardware=gpu contradicts preset resnet-cpu (hardware: cpu); use --preset resnet-gpu instead"),
+    (["--preset", "../spec"], "preset '../spec' is not a preset name: use lower-case letters, digits, '-' and '_'"),
+    (["-d", "preset=../spec"], "preset '../spec' is not a preset name"),
+    (["--preset", "resnet-cpu", "-d", "project_name=a\nb"],
+     "-d: project_name='a\\nb' holds a line break or control character; give it on one line"),
+    (["--preset", "resnet-cpu", "-d", "author_email=<>", "--vcs-ref", "HEAD"],
+     "author_email '<>' is not an e-mail address like name@example.org; give one, or an empty one for none"),
     (["--preset", "resnet-cpu", "-d", "preset=yolo-cpu"], "--preset resnet-cpu and -d preset=yolo-cpu disagree"),
     (["--preset", ""], "--preset needs a name"),
 ]
@@ -90,10 +100,53 @@ BAD_INPUT = [
 def test_bad_input_is_one_line_exit_1_and_writes_nothing(tmp_path, args, message):
     dest = tmp_path / "proj"
     result = runner.invoke(app, ["new", str(dest), *args])
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
     assert not dest.exists()
+
+
+def test_a_template_version_older_than_the_scaffold_is_one_line_and_leaves_nothing(tmp_path):
+    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    ref = first.stdout.split()[0] if first.returncode == 0 and first.stdout.strip() else None
+    shown = subprocess.run(["git", "show", f"{ref}:copier.yml"], cwd=REPO, capture_output=True, text=True)
+    if not ref or "quick_start:" in shown.stdout:
+        pytest.skip("this clone does not reach back to the first template version (shallow)")
+    (tmp_path / "empty").mkdir()
+    for dest, source in ((tmp_path / "new", str(REPO)), (tmp_path / "empty", f"git+file://{REPO}")):  # local: before
+        args = ["new", str(dest), "--preset", "seg-cpu", "--template", source, "--vcs-ref", ref]  # writing; a URL:
+        result = runner.invoke(app, args)  # Copier renders it, then it is removed
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        assert result.stderr.startswith(f"error: template version {ref} does not have ")
+        assert "quick_start" in result.stderr and "use a newer --vcs-ref" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "new").exists() and list((tmp_path / "empty").iterdir()) == []
+
+
+def test_a_destination_that_is_a_symlink_loop_is_one_line(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    result = runner.invoke(app, ["new", str(loop), "--preset", "resnet-cpu"])
+    assert result.exit_code == 1 and result.stderr.strip() == (
+        f"error: destination {loop} is a symbolic link that loops; remove it or choose another directory")
+    assert loop.is_symlink() and os.readlink(loop) == str(loop) and list(tmp_path.iterdir()) == [loop]
+
+
+@pytest.mark.parametrize(("name", "email"), [("", ""), ("", "ada@lab.org"), ("Ada \"Q\" Lovelace", "")])
+def test_an_empty_author_name_or_email_is_left_out_and_pyproject_stays_valid(tmp_path, name, email):
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    dest = tmp_path / "proj"
+    args = ["--preset", "resnet-cpu", "--vcs-ref", "HEAD", "-d", f"author_name={name}", "-d", f"author_email={email}"]
+    result = runner.invoke(app, ["new", str(dest), *args])
+    assert result.exit_code == 0, result.output
+    pyproject = tomllib.loads((dest / "pyproject.toml").read_text())
+    expected = [{key: value for key, value in (("name", name), ("email", email)) if value}]
+    assert pyproject["project"].get("authors", [{}]) == expected
+    try:
+        from setuptools.config._validate_pyproject import validate  # what pip install -e . checks (PEP 621)
+    except ImportError:
+        return
+    assert validate(pyproject)
 
 
 def test_an_empty_destination_name_is_refused_before_anything_is_written(tmp_path, monkeypatch):

@@ -120,6 +120,8 @@ COPIER_BAD_INPUT = [
     (["framework=paddle", "tracking=mlflow"], "tracking 'mlflow' is not available for paddle"),
     (["python_version=3.9"], "Invalid choice for 'python_version': '3.9' is not in ['3.10', '3.11', '3.12']"),
     (["package_name=my-pkg"], "package_name 'my-pkg' is not a valid Python identifier"),
+    (["author_email=<>"], "author_email '<>' is not an e-mail address like name@example.org"),
+    (["author_email=ada"], "author_email 'ada' is not an e-mail address"),
 ]
 
 
