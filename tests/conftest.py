@@ -16,7 +16,7 @@ CPU_PRESETS = [name for name in PRESETS if yaml.safe_load((REPO / "presets" / f"
                == "cpu"]
 TEMPLATE_PARTS = ["copier.yml", "spec.yml", "template", "partials", "presets", "migrations"]  # what a template is
 # copier.yml's optional features
-FEATURES = ["serving", "search", "distributed", "memory", "data_tools", "report", "ci"]
+FEATURES = ["serving", "search", "distributed", "memory", "data_tools", "report", "ci", "gpu_input"]
 
 
 def render(dest: Path, answers: dict, template: Path = REPO, vcs_ref: str | None = "HEAD") -> dict:

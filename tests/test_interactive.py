@@ -154,7 +154,7 @@ def test_changing_the_task_after_a_preset_offers_that_tasks_models(tmp_path):
     assert "resnet18" in models and "yolov10n" not in models
     term.send(ENTER)
     answer_rest_with_enter(term, ["Default dataset", "Target hardware", "Python version", "Experiment tracking"])
-    answer_rest_with_enter(term, FEATURES)
+    answer_rest_with_enter(term, [*FEATURES, "GPU input:"])  # asked for Lightning classification only
     term.expect("python scripts/train.py experiment=digits_quick")
     assert term.finish() == 0, term.screen[-2000:]
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())

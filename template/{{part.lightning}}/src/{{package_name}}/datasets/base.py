@@ -16,7 +16,7 @@ class ImageDataModule(DataModuleCore, L.LightningDataModule):
         n_val = int(len(plain) * self.val_fraction)
         return Subset(augmented, order[n_val:].tolist()), Subset(plain, order[:n_val].tolist())
 
-    def _loader(self, dataset: Dataset, train: bool = False) -> DataLoader:
+    def _loader(self, dataset: Dataset, train: bool = False, collate_fn=None) -> DataLoader:
         return DataLoader(
             dataset,
             batch_size=self.batch_size,
@@ -25,6 +25,7 @@ class ImageDataModule(DataModuleCore, L.LightningDataModule):
             num_workers=self.num_workers,
             persistent_workers=self.num_workers > 0,
             pin_memory=torch.cuda.is_available(),
+            collate_fn=collate_fn,
         )
 
     def train_dataloader(self) -> DataLoader:

@@ -75,6 +75,7 @@ class PreciseBatchNorm(L.Callback):
         if trainer.sanity_checking or trainer.state.fn != "fit" or not at_epoch_end or self.num_batches < 1:
             return
         batches = islice(trainer.train_dataloader, min(self.num_batches, trainer.num_training_batches))
-        images = (trainer.precision_plugin.convert_input(images) for images, _ in batches)
+        hook = trainer.datamodule.on_before_batch_transfer if trainer.datamodule else lambda batch, _: batch
+        images = (trainer.precision_plugin.convert_input(hook(batch, 0)[0]) for batch in batches)  # data.decode=gpu
         with trainer.precision_plugin.forward_context():
             update_bn(images, pl_module, device=pl_module.device)  # leaves the module in eval mode, as it was

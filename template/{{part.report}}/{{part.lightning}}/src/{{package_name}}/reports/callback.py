@@ -63,7 +63,8 @@ class RunReport(L.Callback):
 
     @torch.no_grad()
     def _samples(self, datamodule, pl_module: L.LightningModule):
-        images, targets = next(iter(datamodule.val_dataloader()))[:2]
+        batch = datamodule.on_before_batch_transfer(next(iter(datamodule.val_dataloader())), 0)  # data.decode=gpu
+        images, targets = batch[:2]
         images, targets = images[: self.samples], targets[: self.samples]
         was_training = pl_module.training
         pl_module.eval()
