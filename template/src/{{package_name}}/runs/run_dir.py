@@ -61,8 +61,14 @@ LAST = {"last": "runs", "last:multirun": "multiruns"}  # ckpt_path -> where unde
 
 def newest_last(choice: str, run_dir: Path, output_dir: Path, names: tuple[str, ...]) -> Path:
     """``ckpt_path=last``: this run's own last checkpoint, else the newest single run's under ``output_dir/runs/``,
-    never a search trial's (``last:multirun`` looks in ``output_dir/multiruns/`` instead). Says which, first."""
+    never a search trial's (``last:multirun`` looks in ``output_dir/multiruns/`` instead). A run directory that
+    holds a run (``hydra.run.dir=<run>``) means that run: its last, else its best, never another's. Says which."""
     own = [run_dir / name for name in names if (run_dir / name).is_file()]
+    if not own and (run_dir / CONFIG_FILE).is_file():
+        own = [run_dir / best for name in names if (run_dir / (best := name.replace("last", "best"))).is_file()]
+        if not own:
+            raise UserError(f"ckpt_path={choice}: the run in {run_dir} saved no checkpoint to resume; "
+                            "start a new run (leave hydra.run.dir out)")
     folder = output_dir / LAST[choice]
     others = (path for name in names for path in folder.glob(f"**/{name}"))
     found = own or sorted(others, key=lambda path: path.stat().st_mtime)

@@ -25,7 +25,7 @@ from .runs.run_dir import (
     write_json,
 )
 from .training.callbacks import ImagesPerRank
-from .training.checkpoint import AtomicCheckpointIO, check_readable
+from .training.checkpoint import AtomicCheckpointIO, check_fits, check_readable
 from .training.distributed import leave_process_group, trainer_options
 from .training.hparams import log_final_metrics, log_hyperparameters
 from .training.rules import check_train_config
@@ -57,6 +57,8 @@ def train(cfg: DictConfig) -> dict[str, float]:
         default_root_dir=run_dir,
     )
     log_hyperparameters(trainer, model, cfg)
+    if resume_from:
+        check_fits(model, resume_from)  # one line, not load_state_dict's traceback
 
     trainer.fit(model, datamodule=datamodule, ckpt_path=resume_from)
     metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}

@@ -37,6 +37,19 @@ def check_readable(path: str) -> None:
                         "run's checkpoints/best.ckpt) or start a new run")
 
 
+def check_fits(model: torch.nn.Module, path: str) -> dict:
+    """-> the checkpoint's state_dict, refused in one line naming the first weight the model does not have."""
+    state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
+    ours = {key: tuple(value.shape) for key, value in model.state_dict().items()}
+    theirs = {key: tuple(value.shape) for key, value in state.items()}
+    for key in sorted(ours.keys() | theirs.keys()):
+        if ours.get(key) != theirs.get(key):
+            there, here = theirs.get(key, "missing"), ours.get(key, "missing")
+            raise UserError(f"ckpt_path={path} was trained with another model config: weight {key} is {there} "
+                            f"there, {here} here; pass a checkpoint of this model")
+    return state
+
+
 def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     """-> (model in eval mode, datamodule, run_dir). ``data_overrides`` change e.g. ``data.root``."""
     run_dir = run_dir_of(ckpt_path)  # the file exists and its run's config is there
@@ -44,6 +57,5 @@ def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
     model = hydra.utils.instantiate(run_cfg.model)
     check_readable(ckpt_path)
-    state = torch.load(ckpt_path, map_location="cpu", weights_only=True)["state_dict"]
-    model.load_state_dict(state)
+    model.load_state_dict(check_fits(model, ckpt_path))
     return model.eval(), hydra.utils.instantiate(data_cfg), Path(run_dir)
