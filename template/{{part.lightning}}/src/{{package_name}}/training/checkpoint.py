@@ -10,6 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ..errors import UserError
 from ..runs.atomic import replacing
+from ..runs.checks import same_weights
 from ..runs.run_dir import load_run_config, run_dir_of
 
 
@@ -38,15 +39,10 @@ def check_readable(path: str) -> None:
 
 
 def check_fits(model: torch.nn.Module, path: str) -> dict:
-    """-> the checkpoint's state_dict, refused in one line naming the first weight the model does not have."""
+    """-> the checkpoint's state_dict, refused in one line when its weights are not the model's."""
     state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
-    ours = {key: tuple(value.shape) for key, value in model.state_dict().items()}
-    theirs = {key: tuple(value.shape) for key, value in state.items()}
-    for key in sorted(ours.keys() | theirs.keys()):
-        if ours.get(key) != theirs.get(key):
-            there, here = theirs.get(key, "missing"), ours.get(key, "missing")
-            raise UserError(f"ckpt_path={path} was trained with another model config: weight {key} is {there} "
-                            f"there, {here} here; pass a checkpoint of this model")
+    same_weights(path, {k: tuple(v.shape) for k, v in model.state_dict().items()},
+                 {k: tuple(v.shape) for k, v in state.items()})
     return state
 
 
