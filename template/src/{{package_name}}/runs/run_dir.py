@@ -4,7 +4,10 @@ import functools
 import json
 import os
 import shutil
+import signal
+import threading
 from pathlib import Path
+from signal import SIG_DFL
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -17,6 +20,7 @@ log = get_logger(__name__)
 CONFIG_FILE = "config.yaml"
 METRICS_FILE = "metrics.json"
 PREPROCESS_FILE = "preprocess.json"
+STATUS_FILE = "status.json"
 REPORT_FILE = "report.html"  # written by the report callback when the project has one
 CHECKPOINT_SUFFIXES = (".ckpt", ".pt", ".pdparams")  # Lightning and Paddle runs, Ultralytics weights
 
@@ -103,25 +107,65 @@ def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
         parent.rmdir()
 
 
-def removes_failed_run_dir(train):
-    """Decorates ``train(cfg)``: a run that fails before its first checkpoint removes the run dir it started.
+def read_status(run_dir: Path) -> dict:
+    """``status.json``: ``running`` (with the epoch under way), ``finished``, ``failed`` or ``interrupted`` (why)."""
+    path = Path(run_dir) / STATUS_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
 
-    A directory that held anything before the run (another run's checkpoints, ``hydra.run.dir`` pointing
-    at a run to resume) is never removed, nor one with a checkpoint in it; DDP ranks other than 0 leave it alone.
+
+def write_status(run_dir: Path, status: str, reason: str | None = None, **facts) -> None:
+    """Rank zero calls it with ``running`` when each epoch starts: from the first on, the run keeps its directory."""
+    write_json(Path(run_dir) / STATUS_FILE, {**read_status(run_dir), "status": status, "reason": reason, **facts})
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's preemption) raised as an exception, so the run can say it was stopped."""
+
+
+def _interrupt(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def _why(error: BaseException) -> tuple[str, str]:
+    """-> (status, reason), looking through the chain: Lightning turns Ctrl-C and SIGTERM into ``SystemExit``."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return "interrupted", str(seen) if isinstance(seen, Interrupted) else "SIGINT"
+        seen = seen.__context__
+    return "failed", " ".join(f"{type(error).__name__}: {error}".split())[:500]
+
+
+def keeps_run_evidence(train):
+    """Decorates ``train(cfg)``: a run refused before its first epoch removes the run dir it started; a run that
+    trained keeps it, its log and ``status.json`` saying ``failed`` or ``interrupted`` and why (SIGTERM included).
+
+    A directory that held anything before the run (``hydra.run.dir`` pointing at a run to resume) is never
+    removed; DDP ranks other than 0 leave it alone.
     """
 
     @functools.wraps(train)
     def wrapper(cfg: DictConfig, *args, **kwargs):
         run_dir = Path(cfg.paths.run_dir)
         started_empty = _holds_only_hydra_files(run_dir)
+        rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+        ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is SIG_DFL
+        previous = signal.signal(signal.SIGTERM, _interrupt) if ours else None
         try:
-            return train(cfg, *args, **kwargs)
-        except BaseException:
-            rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+            result = train(cfg, *args, **kwargs)
+        except BaseException as error:
             checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
-            if started_empty and rank_zero and not checkpoints:
+            if rank_zero and read_status(run_dir).get("status") == "running":
+                write_status(run_dir, *_why(error))
+            elif started_empty and rank_zero and not checkpoints:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
             raise
+        finally:
+            if ours:
+                signal.signal(signal.SIGTERM, previous)
+        if rank_zero and read_status(run_dir):
+            write_status(run_dir, "finished", reason=None)
+        return result
 
     return wrapper

@@ -18,13 +18,13 @@ from .runs.instantiate import instantiate_all
 from .runs.run_dir import (
     METRICS_FILE,
     PREPROCESS_FILE,
-    removes_failed_run_dir,
+    keeps_run_evidence,
     resolve_resume,
     save_config,
     say_where,
     write_json,
 )
-from .training.callbacks import ImagesPerRank
+from .training.callbacks import ImagesPerRank, RunStatus
 from .training.checkpoint import AtomicCheckpointIO, check_fits, check_readable
 from .training.distributed import leave_process_group, trainer_options
 from .training.hparams import log_final_metrics, log_hyperparameters
@@ -33,7 +33,7 @@ from .training.rules import check_train_config
 log = get_logger(__name__)
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     run_dir = Path(cfg.paths.run_dir)
@@ -51,7 +51,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     trainer: L.Trainer = hydra.utils.instantiate(
         cfg.trainer,
         **trainer_options(cfg.trainer),
-        callbacks=[*instantiate_all(cfg.get("callbacks")), ImagesPerRank()],
+        callbacks=[*instantiate_all(cfg.get("callbacks")), ImagesPerRank(), RunStatus(run_dir)],
         logger=instantiate_all(cfg.get("logger")) or False,
         plugins=[AtomicCheckpointIO()],
         default_root_dir=run_dir,

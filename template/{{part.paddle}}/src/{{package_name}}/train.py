@@ -21,7 +21,7 @@ from .runs.instantiate import instantiate_all
 from .runs.run_dir import (
     METRICS_FILE,
     PREPROCESS_FILE,
-    removes_failed_run_dir,
+    keeps_run_evidence,
     resolve_resume,
     save_config,
     say_where,
@@ -61,7 +61,7 @@ def _resume(model, path: str, state: FitState) -> None:
                  state.first_epoch, rates[1], rates[0])
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     trainer = cfg.trainer

@@ -16,7 +16,7 @@ from .models.yolo_env import use_tracking
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, print_config
 from .runs.instantiate import instantiate_all
-from .runs.run_dir import METRICS_FILE, removes_failed_run_dir, save_config, say_where, write_json
+from .runs.run_dir import METRICS_FILE, keeps_run_evidence, save_config, say_where, write_json
 from .training.arguments import box_metrics, device, train_args
 from .training.callbacks import NonFiniteLoss, ultralytics_log_in_run_file
 from .training.resume import find_last, resumable
@@ -45,7 +45,7 @@ def _epochs(run_dir: Path) -> int:
     return len((run_dir / "results.csv").read_text().strip().splitlines()) - 1
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     run_dir = Path(cfg.paths.run_dir)
