@@ -155,8 +155,8 @@ def keeps_run_evidence(train):
             result = train(cfg, *args, **kwargs)
         except BaseException as error:
             checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
-            if rank_zero and read_status(run_dir).get("status") == "running":
-                write_status(run_dir, *_why(error))
+            if rank_zero and read_status(cfg.paths.run_dir).get("status") == "running":  # train may move it
+                write_status(cfg.paths.run_dir, *_why(error))
             elif started_empty and rank_zero and not checkpoints:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
@@ -164,8 +164,8 @@ def keeps_run_evidence(train):
         finally:
             if ours:
                 signal.signal(signal.SIGTERM, previous)
-        if rank_zero and read_status(run_dir):
-            write_status(run_dir, "finished", reason=None)
+        if rank_zero and read_status(cfg.paths.run_dir):
+            write_status(cfg.paths.run_dir, "finished", reason=None)
         return result
 
     return wrapper
