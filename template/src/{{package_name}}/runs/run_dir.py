@@ -22,7 +22,6 @@ METRICS_FILE = "metrics.json"
 PREPROCESS_FILE = "preprocess.json"
 STATUS_FILE = "status.json"
 REPORT_FILE = "report.html"  # written by the report callback when the project has one
-CHECKPOINT_SUFFIXES = (".ckpt", ".pt", ".pdparams")  # Lightning and Paddle runs, Ultralytics weights
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -64,9 +63,8 @@ LAST = {"last": "runs", "last:multirun": "multiruns"}  # ckpt_path -> where unde
 
 
 def newest_last(choice: str, run_dir: Path, output_dir: Path, names: tuple[str, ...]) -> Path:
-    """``ckpt_path=last``: this run's own last checkpoint, else the newest single run's under ``output_dir/runs/``,
-    never a search trial's (``last:multirun`` looks in ``output_dir/multiruns/`` instead). A run directory that
-    holds a run (``hydra.run.dir=<run>``) means that run: its last, else its best, never another's. Says which."""
+    """``ckpt_path=last``: this run's last (or, in a given run dir, best) checkpoint, never another run's then; else
+    the newest single run's under ``output_dir/runs/`` (``last:multirun``: a search trial's). Says which, first."""
     own = [run_dir / name for name in names if (run_dir / name).is_file()]
     if not own and (run_dir / CONFIG_FILE).is_file():
         own = [run_dir / best for name in names if (run_dir / (best := name.replace("last", "best"))).is_file()]
@@ -93,11 +91,6 @@ def resolve_resume(ckpt_path: str | None, run_dir: Path, output_dir: Path) -> st
     return ckpt_path
 
 
-def _holds_only_hydra_files(run_dir: Path) -> bool:
-    """True for a directory Hydra has just made: nothing but ``.hydra/`` and the job's ``<script>.log``."""
-    return not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
-
-
 def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
     """``outputs/runs/`` left empty goes too; ``output_dir`` itself and anything outside it stay."""
     output_dir = output_dir.resolve()
@@ -107,65 +100,59 @@ def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
         parent.rmdir()
 
 
-def read_status(run_dir: Path) -> dict:
-    """``status.json``: ``running`` (with the epoch under way), ``finished``, ``failed`` or ``interrupted`` (why)."""
+def read_status(run_dir) -> dict:
+    """``status.json``: ``running`` (the epoch under way), ``finished``, ``failed`` or ``interrupted`` (and why)."""
     path = Path(run_dir) / STATUS_FILE
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def write_status(run_dir: Path, status: str, reason: str | None = None, **facts) -> None:
-    """Rank zero calls it with ``running`` when each epoch starts: from the first on, the run keeps its directory."""
+def write_status(run_dir, status: str, reason: str | None = None, **facts) -> None:
     write_json(Path(run_dir) / STATUS_FILE, {**read_status(run_dir), "status": status, "reason": reason, **facts})
 
 
 class Interrupted(KeyboardInterrupt):
-    """SIGTERM (``kill``, a scheduler's preemption) raised as an exception, so the run can say it was stopped."""
+    """SIGTERM (``kill``, a scheduler's preemption) as an exception, so that the run can say it was stopped."""
 
 
 def _interrupt(signum, frame):
-    raise Interrupted(signal.Signals(signum).name)
+    raise Interrupted("SIGTERM")
 
 
-def _why(error: BaseException) -> tuple[str, str]:
-    """-> (status, reason), looking through the chain: Lightning turns Ctrl-C and SIGTERM into ``SystemExit``."""
-    seen = error
-    while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return "interrupted", str(seen) if isinstance(seen, Interrupted) else "SIGINT"
-        seen = seen.__context__
-    return "failed", " ".join(f"{type(error).__name__}: {error}".split())[:500]
+def _why(error: BaseException | None) -> tuple[str, str]:
+    """-> (status, reason); Lightning turns Ctrl-C and SIGTERM into ``SystemExit``, so the chain is read."""
+    first = error
+    while error is not None and not isinstance(error, KeyboardInterrupt):
+        error = error.__context__
+    if error is not None:
+        return "interrupted", str(error) if isinstance(error, Interrupted) else "SIGINT"
+    return "failed", " ".join(f"{type(first).__name__}: {first}".split())[:500]
 
 
 def keeps_run_evidence(train):
-    """Decorates ``train(cfg)``: a run refused before its first epoch removes the run dir it started; a run that
-    trained keeps it, its log and ``status.json`` saying ``failed`` or ``interrupted`` and why (SIGTERM included).
-
-    A directory that held anything before the run (``hydra.run.dir`` pointing at a run to resume) is never
-    removed; DDP ranks other than 0 leave it alone.
-    """
+    """Decorates ``train(cfg)``: a run refused before its first epoch removes the run dir it started (unless the dir
+    held anything before); one that trained keeps it, its log and ``status.json`` (why it failed or was stopped,
+    SIGTERM included: each engine writes ``running`` as an epoch starts). DDP ranks other than 0 leave it alone."""
 
     @functools.wraps(train)
     def wrapper(cfg: DictConfig, *args, **kwargs):
         run_dir = Path(cfg.paths.run_dir)
-        started_empty = _holds_only_hydra_files(run_dir)
+        started_empty = not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
         rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
         ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is SIG_DFL
         previous = signal.signal(signal.SIGTERM, _interrupt) if ours else None
         try:
             result = train(cfg, *args, **kwargs)
         except BaseException as error:
-            checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
             if rank_zero and read_status(cfg.paths.run_dir).get("status") == "running":  # train may move it
                 write_status(cfg.paths.run_dir, *_why(error))
-            elif started_empty and rank_zero and not checkpoints:
+            elif started_empty and rank_zero:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
             raise
         finally:
-            if ours:
-                signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous) if ours else None
         if rank_zero and read_status(cfg.paths.run_dir):
-            write_status(cfg.paths.run_dir, "finished", reason=None)
+            write_status(cfg.paths.run_dir, "finished")
         return result
 
     return wrapper

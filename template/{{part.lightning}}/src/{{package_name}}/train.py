@@ -25,7 +25,7 @@ from .runs.run_dir import (
     write_json,
 )
 from .training.callbacks import ImagesPerRank, RunStatus
-from .training.checkpoint import AtomicCheckpointIO, check_fits, check_readable
+from .training.checkpoint import AtomicCheckpointIO, check_fits
 from .training.distributed import leave_process_group, trainer_options
 from .training.hparams import log_final_metrics, log_hyperparameters
 from .training.rules import check_train_config
@@ -38,16 +38,16 @@ def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     run_dir = Path(cfg.paths.run_dir)
     resume_from = resolve_resume(cfg.get("ckpt_path"), run_dir, Path(cfg.paths.output_dir))  # said first
-    if resume_from:
-        check_readable(resume_from)
-    print_config(cfg, log)
     L.seed_everything(cfg.seed, workers=True)
+    model = hydra.utils.instantiate(cfg.model)
+    if resume_from:
+        check_fits(model, resume_from)  # a whole checkpoint of this model config, before anything is written
+    print_config(cfg, log)
     if is_rank_zero():
         save_config(cfg, run_dir)
         remove_partials(run_dir / "checkpoints")  # a killed run's unfinished checkpoint file
 
     datamodule = hydra.utils.instantiate(cfg.data)
-    model = hydra.utils.instantiate(cfg.model)
     trainer: L.Trainer = hydra.utils.instantiate(
         cfg.trainer,
         **trainer_options(cfg.trainer),
@@ -57,8 +57,6 @@ def train(cfg: DictConfig) -> dict[str, float]:
         default_root_dir=run_dir,
     )
     log_hyperparameters(trainer, model, cfg)
-    if resume_from:
-        check_fits(model, resume_from)  # one line, not load_state_dict's traceback
 
     trainer.fit(model, datamodule=datamodule, ckpt_path=resume_from)
     metrics = {name: float(value) for name, value in trainer.callback_metrics.items()}

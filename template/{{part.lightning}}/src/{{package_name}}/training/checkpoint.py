@@ -40,6 +40,7 @@ def check_readable(path: str) -> None:
 
 def check_fits(model: torch.nn.Module, path: str) -> dict:
     """-> the checkpoint's state_dict, refused in one line when its weights are not the model's."""
+    check_readable(path)
     state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
     same_weights(path, {k: tuple(v.shape) for k, v in model.state_dict().items()},
                  {k: tuple(v.shape) for k, v in state.items()})
@@ -52,6 +53,5 @@ def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
     model = hydra.utils.instantiate(run_cfg.model)
-    check_readable(ckpt_path)
     model.load_state_dict(check_fits(model, ckpt_path))
     return model.eval(), hydra.utils.instantiate(data_cfg), Path(run_dir)
