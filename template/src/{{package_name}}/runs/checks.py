@@ -132,3 +132,12 @@ def infer_num_classes(cfg: DictConfig) -> None:
     elif data.num_classes != found:
         raise UserError(f"data.num_classes={data.num_classes} but {data.root}/train has {found} class folders; "
                         f"set data.num_classes={found} or null")
+
+
+def same_weights(path, ours: dict, theirs: dict) -> None:
+    """``{weight name: shape}`` of the model and of a checkpoint: the first that differs is one line."""
+    for key in sorted(ours.keys() | theirs.keys()):
+        if ours.get(key) != theirs.get(key):
+            there, here = theirs.get(key, "missing"), ours.get(key, "missing")
+            raise UserError(f"ckpt_path={path} was trained with another model config: weight {key} is {there} "
+                            f"there, {here} here; pass a checkpoint of this model")

@@ -4,7 +4,10 @@ import functools
 import json
 import os
 import shutil
+import signal
+import threading
 from pathlib import Path
+from signal import SIG_DFL
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -17,8 +20,8 @@ log = get_logger(__name__)
 CONFIG_FILE = "config.yaml"
 METRICS_FILE = "metrics.json"
 PREPROCESS_FILE = "preprocess.json"
+STATUS_FILE = "status.json"
 REPORT_FILE = "report.html"  # written by the report callback when the project has one
-CHECKPOINT_SUFFIXES = (".ckpt", ".pt", ".pdparams")  # Lightning and Paddle runs, Ultralytics weights
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -60,9 +63,14 @@ LAST = {"last": "runs", "last:multirun": "multiruns"}  # ckpt_path -> where unde
 
 
 def newest_last(choice: str, run_dir: Path, output_dir: Path, names: tuple[str, ...]) -> Path:
-    """``ckpt_path=last``: this run's own last checkpoint, else the newest single run's under ``output_dir/runs/``,
-    never a search trial's (``last:multirun`` looks in ``output_dir/multiruns/`` instead). Says which, first."""
+    """``ckpt_path=last``: this run's last (or, in a given run dir, best) checkpoint, never another run's then; else
+    the newest single run's under ``output_dir/runs/`` (``last:multirun``: a search trial's). Says which, first."""
     own = [run_dir / name for name in names if (run_dir / name).is_file()]
+    if not own and (run_dir / CONFIG_FILE).is_file():
+        own = [run_dir / best for name in names if (run_dir / (best := name.replace("last", "best"))).is_file()]
+        if not own:
+            raise UserError(f"ckpt_path={choice}: the run in {run_dir} saved no checkpoint to resume; "
+                            "start a new run (leave hydra.run.dir out)")
     folder = output_dir / LAST[choice]
     others = (path for name in names for path in folder.glob(f"**/{name}"))
     found = own or sorted(others, key=lambda path: path.stat().st_mtime)
@@ -83,11 +91,6 @@ def resolve_resume(ckpt_path: str | None, run_dir: Path, output_dir: Path) -> st
     return ckpt_path
 
 
-def _holds_only_hydra_files(run_dir: Path) -> bool:
-    """True for a directory Hydra has just made: nothing but ``.hydra/`` and the job's ``<script>.log``."""
-    return not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
-
-
 def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
     """``outputs/runs/`` left empty goes too; ``output_dir`` itself and anything outside it stay."""
     output_dir = output_dir.resolve()
@@ -97,25 +100,59 @@ def _remove_empty_parents(run_dir: Path, output_dir: Path) -> None:
         parent.rmdir()
 
 
-def removes_failed_run_dir(train):
-    """Decorates ``train(cfg)``: a run that fails before its first checkpoint removes the run dir it started.
+def read_status(run_dir) -> dict:
+    """``status.json``: ``running`` (the epoch under way), ``finished``, ``failed`` or ``interrupted`` (and why)."""
+    path = Path(run_dir) / STATUS_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
 
-    A directory that held anything before the run (another run's checkpoints, ``hydra.run.dir`` pointing
-    at a run to resume) is never removed, nor one with a checkpoint in it; DDP ranks other than 0 leave it alone.
-    """
+
+def write_status(run_dir, status: str, reason: str | None = None, **facts) -> None:
+    write_json(Path(run_dir) / STATUS_FILE, {**read_status(run_dir), "status": status, "reason": reason, **facts})
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's preemption) as an exception, so that the run can say it was stopped."""
+
+
+def _interrupt(signum, frame):
+    raise Interrupted("SIGTERM")
+
+
+def _why(error: BaseException | None) -> tuple[str, str]:
+    """-> (status, reason); Lightning turns Ctrl-C and SIGTERM into ``SystemExit``, so the chain is read."""
+    first = error
+    while error is not None and not isinstance(error, KeyboardInterrupt):
+        error = error.__context__
+    if error is not None:
+        return "interrupted", str(error) if isinstance(error, Interrupted) else "SIGINT"
+    return "failed", " ".join(f"{type(first).__name__}: {first}".split())[:500]
+
+
+def keeps_run_evidence(train):
+    """Decorates ``train(cfg)``: a run refused before its first epoch removes the run dir it started (unless the dir
+    held anything before); one that trained keeps it, its log and ``status.json`` (why it failed or was stopped,
+    SIGTERM included: each engine writes ``running`` as an epoch starts). DDP ranks other than 0 leave it alone."""
 
     @functools.wraps(train)
     def wrapper(cfg: DictConfig, *args, **kwargs):
         run_dir = Path(cfg.paths.run_dir)
-        started_empty = _holds_only_hydra_files(run_dir)
+        started_empty = not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
+        rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+        ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is SIG_DFL
+        previous = signal.signal(signal.SIGTERM, _interrupt) if ours else None
         try:
-            return train(cfg, *args, **kwargs)
-        except BaseException:
-            rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
-            checkpoints = run_dir.exists() and any(p.suffix in CHECKPOINT_SUFFIXES for p in run_dir.rglob("*"))
-            if started_empty and rank_zero and not checkpoints:
+            result = train(cfg, *args, **kwargs)
+        except BaseException as error:
+            if rank_zero and read_status(cfg.paths.run_dir).get("status") == "running":  # train may move it
+                write_status(cfg.paths.run_dir, *_why(error))
+            elif started_empty and rank_zero:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
             raise
+        finally:
+            signal.signal(signal.SIGTERM, previous) if ours else None
+        if rank_zero and read_status(cfg.paths.run_dir):
+            write_status(cfg.paths.run_dir, "finished")
+        return result
 
     return wrapper

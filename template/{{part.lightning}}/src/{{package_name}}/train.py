@@ -18,14 +18,14 @@ from .runs.instantiate import instantiate_all
 from .runs.run_dir import (
     METRICS_FILE,
     PREPROCESS_FILE,
-    removes_failed_run_dir,
+    keeps_run_evidence,
     resolve_resume,
     save_config,
     say_where,
     write_json,
 )
-from .training.callbacks import ImagesPerRank
-from .training.checkpoint import AtomicCheckpointIO, check_readable
+from .training.callbacks import ImagesPerRank, RunStatus
+from .training.checkpoint import AtomicCheckpointIO, check_fits
 from .training.distributed import leave_process_group, trainer_options
 from .training.hparams import log_final_metrics, log_hyperparameters
 from .training.rules import check_train_config
@@ -33,25 +33,25 @@ from .training.rules import check_train_config
 log = get_logger(__name__)
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     run_dir = Path(cfg.paths.run_dir)
     resume_from = resolve_resume(cfg.get("ckpt_path"), run_dir, Path(cfg.paths.output_dir))  # said first
-    if resume_from:
-        check_readable(resume_from)
-    print_config(cfg, log)
     L.seed_everything(cfg.seed, workers=True)
+    model = hydra.utils.instantiate(cfg.model)
+    if resume_from:
+        check_fits(model, resume_from)  # a whole checkpoint of this model config, before anything is written
+    print_config(cfg, log)
     if is_rank_zero():
         save_config(cfg, run_dir)
         remove_partials(run_dir / "checkpoints")  # a killed run's unfinished checkpoint file
 
     datamodule = hydra.utils.instantiate(cfg.data)
-    model = hydra.utils.instantiate(cfg.model)
     trainer: L.Trainer = hydra.utils.instantiate(
         cfg.trainer,
         **trainer_options(cfg.trainer),
-        callbacks=[*instantiate_all(cfg.get("callbacks")), ImagesPerRank()],
+        callbacks=[*instantiate_all(cfg.get("callbacks")), ImagesPerRank(), RunStatus(run_dir)],
         logger=instantiate_all(cfg.get("logger")) or False,
         plugins=[AtomicCheckpointIO()],
         default_root_dir=run_dir,

@@ -21,13 +21,13 @@ from .runs.instantiate import instantiate_all
 from .runs.run_dir import (
     METRICS_FILE,
     PREPROCESS_FILE,
-    removes_failed_run_dir,
+    keeps_run_evidence,
     resolve_resume,
     save_config,
     say_where,
     write_json,
 )
-from .training.callbacks import MeanOverRanks, StopOnNonFinite
+from .training.callbacks import MeanOverRanks, RunStatus, StopOnNonFinite
 from .training.checkpoint import RunCheckpoint, resume
 from .training.device import configure, world_size
 from .training.rules import check_train_config
@@ -61,7 +61,7 @@ def _resume(model, path: str, state: FitState) -> None:
                  state.first_epoch, rates[1], rates[0])
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     trainer = cfg.trainer
@@ -87,7 +87,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     if resume_from:
         _resume(model, resume_from, state)
     # MeanOverRanks first, History next: every later callback sees the all-rank means, recorded in `state`
-    callbacks = [MeanOverRanks(), History(state), StopOnNonFinite(state)]
+    callbacks = [MeanOverRanks(), History(state), StopOnNonFinite(state), RunStatus(run_dir, state)]
     callbacks += instantiate_all(cfg.get("callbacks"), state=state, datamodule=datamodule)
     callbacks += instantiate_all(cfg.get("logger"), state=state)
     callbacks.append(paddle.callbacks.LRScheduler(by_step=False, by_epoch=True))  # T_max counts epochs

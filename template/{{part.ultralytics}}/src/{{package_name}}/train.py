@@ -16,7 +16,7 @@ from .models.yolo_env import use_tracking
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, print_config
 from .runs.instantiate import instantiate_all
-from .runs.run_dir import METRICS_FILE, removes_failed_run_dir, save_config, say_where, write_json
+from .runs.run_dir import METRICS_FILE, keeps_run_evidence, save_config, say_where, write_json, write_status
 from .training.arguments import box_metrics, device, train_args
 from .training.callbacks import NonFiniteLoss, ultralytics_log_in_run_file
 from .training.resume import find_last, resumable
@@ -28,6 +28,7 @@ log = get_logger(__name__)
 def _fit(model, data, cfg: DictConfig, run_dir: Path, resume: bool) -> None:
     guard = NonFiniteLoss()
     guard.register(model)
+    model.add_callback("on_train_epoch_start", lambda t: write_status(run_dir, "running", epoch=t.epoch))
     args = train_args(cfg, data, run_dir)
     if resume:  # Ultralytics takes the run's own arguments from the checkpoint; these may change
         args = {key: args[key] for key in ("device", "workers")} | {"resume": True, "save_dir": str(run_dir)}
@@ -45,7 +46,7 @@ def _epochs(run_dir: Path) -> int:
     return len((run_dir / "results.csv").read_text().strip().splitlines()) - 1
 
 
-@removes_failed_run_dir
+@keeps_run_evidence
 def train(cfg: DictConfig) -> dict[str, float]:
     check_train_config(cfg)  # before anything is built or written
     run_dir = Path(cfg.paths.run_dir)
@@ -54,7 +55,8 @@ def train(cfg: DictConfig) -> dict[str, float]:
     resume_from = find_last(cfg.get("ckpt_path"), run_dir, Path(cfg.paths.output_dir))
     model = resumable(resume_from, cfg.trainer.max_epochs) if resume_from else hydra.utils.instantiate(cfg.model)
     print_config(cfg, log)  # once the run is known to start: a refused resume leaves its run's log as it was
-    run_dir = resume_from.parent.parent if resume_from else run_dir  # a resumed run goes on in its own directory
+    if resume_from:  # a resumed run goes on in its own directory, and says so there (status.json)
+        cfg.paths.run_dir = str(run_dir := resume_from.parent.parent)
     save_config(cfg, run_dir)
     remove_partials(run_dir / "weights")  # a killed run's unfinished checkpoint file
 

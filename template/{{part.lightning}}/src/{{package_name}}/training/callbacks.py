@@ -9,6 +9,7 @@ from torch.optim.swa_utils import update_bn
 
 from ..errors import UserError
 from ..runs.console import get_logger
+from ..runs.run_dir import write_status
 
 log = get_logger(__name__)
 
@@ -79,3 +80,14 @@ class PreciseBatchNorm(L.Callback):
         images = (trainer.precision_plugin.convert_input(hook(batch, 0)[0]) for batch in batches)  # data.decode=gpu
         with trainer.precision_plugin.forward_context():
             update_bn(images, pl_module, device=pl_module.device)  # leaves the module in eval mode, as it was
+
+
+class RunStatus(L.Callback):
+    """``status.json`` says ``running`` and the epoch under way (``runs.run_dir.keeps_run_evidence``)."""
+
+    def __init__(self, run_dir) -> None:
+        self.run_dir = run_dir
+
+    def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.is_global_zero:
+            write_status(self.run_dir, "running", epoch=trainer.current_epoch)

@@ -10,6 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ..errors import UserError
 from ..runs.atomic import replacing
+from ..runs.checks import same_weights
 from ..runs.run_dir import load_run_config, run_dir_of
 
 
@@ -37,13 +38,20 @@ def check_readable(path: str) -> None:
                         "run's checkpoints/best.ckpt) or start a new run")
 
 
+def check_fits(model: torch.nn.Module, path: str) -> dict:
+    """-> the checkpoint's state_dict, refused in one line when its weights are not the model's."""
+    check_readable(path)
+    state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
+    same_weights(path, {k: tuple(v.shape) for k, v in model.state_dict().items()},
+                 {k: tuple(v.shape) for k, v in state.items()})
+    return state
+
+
 def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     """-> (model in eval mode, datamodule, run_dir). ``data_overrides`` change e.g. ``data.root``."""
     run_dir = run_dir_of(ckpt_path)  # the file exists and its run's config is there
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
     model = hydra.utils.instantiate(run_cfg.model)
-    check_readable(ckpt_path)
-    state = torch.load(ckpt_path, map_location="cpu", weights_only=True)["state_dict"]
-    model.load_state_dict(state)
+    model.load_state_dict(check_fits(model, ckpt_path))
     return model.eval(), hydra.utils.instantiate(data_cfg), Path(run_dir)

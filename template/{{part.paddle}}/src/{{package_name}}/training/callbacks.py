@@ -12,6 +12,8 @@ from paddle import nn
 from paddle.callbacks import Callback
 
 from ..errors import UserError
+from ..runs.console import is_rank_zero
+from ..runs.run_dir import write_status
 from .state import FitState, scalar
 
 
@@ -89,3 +91,15 @@ class PreciseBatchNorm(Callback):
         for layer, momentum in zip(layers, momenta, strict=True):
             layer._momentum = momentum
         network.eval()
+
+
+class RunStatus(Callback):
+    """``status.json`` says ``running`` and the epoch under way (``runs.run_dir.keeps_run_evidence``)."""
+
+    def __init__(self, run_dir, state: FitState) -> None:
+        super().__init__()
+        self.run_dir, self.state = run_dir, state
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if is_rank_zero():
+            write_status(self.run_dir, "running", epoch=self.state.first_epoch + epoch)

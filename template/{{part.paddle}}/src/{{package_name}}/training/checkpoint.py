@@ -10,6 +10,7 @@ from paddle.callbacks import ModelCheckpoint
 
 from ..errors import UserError
 from ..runs.atomic import replacing
+from ..runs.checks import same_weights
 from ..runs.console import is_rank_zero
 from ..runs.run_dir import load_run_config, run_dir_of
 from .state import FitState
@@ -52,10 +53,17 @@ def _renamed(optimizer_state: dict, saved_names: dict[str, str], network: paddle
     return renamed
 
 
+def _set_weights(network: paddle.nn.Layer, path, state: dict) -> None:
+    """Paddle only warns on a missing or misshapen weight: another model config's checkpoint is one line."""
+    same_weights(path, {k: tuple(v.shape) for k, v in network.state_dict().items()},
+                 {k: tuple(v.shape) for k, v in state["state_dict"].items()})
+    network.set_state_dict(state["state_dict"])
+
+
 def resume(model: paddle.Model, path: str) -> dict:
     """Restore weights and optimiser (with its LR schedule) into a prepared model; -> the checkpoint."""
     state = load_checkpoint(path)
-    model.network.set_state_dict(state["state_dict"])
+    _set_weights(model.network, path, state)
     model._optimizer.set_state_dict(_renamed(state["optimizer"], state["param_names"], model.network))
     return state
 
@@ -66,7 +74,7 @@ def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
     model = hydra.utils.instantiate(run_cfg.model)
-    model.network.set_state_dict(load_checkpoint(ckpt_path)["state_dict"])
+    _set_weights(model.network, ckpt_path, load_checkpoint(ckpt_path))
     model.network.eval()
     return model, hydra.utils.instantiate(data_cfg), Path(run_dir)
 
