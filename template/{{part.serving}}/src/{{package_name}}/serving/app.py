@@ -30,6 +30,7 @@ from .metrics import MeasureRequests, ServerMetrics
 from .predictor import Prediction, Predictor
 from .preprocess import ImageError
 from .runtime import describe
+from .work import HeavyShare
 
 MAX_BATCH = 32  # images per /predict/batch request
 
@@ -93,6 +94,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     app = FastAPI(title="inference", version="1", lifespan=lifespan)
     app.state.runtime = describe(predictor.session.get_session_options())  # for the server's startup line
     app.state.decoder = decoder
+    app.state.heavy = heavy = HeavyShare(max_pixels, max_concurrent)  # a fair share of places for large batches
     weakref.finalize(app, decoder.close)  # an app never started or stopped (tests)
 
     async def answer(uploads: list[UploadFile], field: str, request: Request) -> list[dict]:
@@ -108,7 +110,8 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
                 raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: empty upload",
                                                "type": "too_short"}])
         try:
-            inputs = await decoder(payloads, request.is_disconnected)
+            with heavy.admit(payloads):
+                inputs = await decoder(payloads, request.is_disconnected)
         except ImageError as error:
             upload = uploads[error.index]
             if error.status != 422:
