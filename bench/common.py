@@ -146,13 +146,13 @@ def report(name: str, header: list[str], rows: list[list], extra: dict | None = 
 
 
 def wait_for_health(port: int, seconds: float = 60) -> None:
-    """Until a server on loopback answers /ready with 200 (or ``seconds`` pass)."""
+    """Until a server on loopback answers /ready with 200, or 404 for an older one (or ``seconds`` pass)."""
     import httpx
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code in (200, 404):  # 404: no /ready
                 return
         except httpx.HTTPError:
             pass
