@@ -110,8 +110,8 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
                 raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: empty upload",
                                                "type": "too_short"}])
         try:
-            with heavy.admit(payloads):
-                inputs = await decoder(payloads, request.is_disconnected)
+            with heavy.admit(payloads) as large:
+                inputs = await decoder(payloads, request.is_disconnected, large)
         except ImageError as error:
             upload = uploads[error.index]
             if error.status != 422:

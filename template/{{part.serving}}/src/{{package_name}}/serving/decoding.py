@@ -9,6 +9,7 @@ takes work (its pool initializer) and counts itself in ``warmed``: /ready waits 
 """
 
 import asyncio
+import contextlib
 import multiprocessing
 import time
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ class Decoder:
         self.pool: ProcessPool | None = None  # started with the server (app's lifespan) or on first use
         self.context = multiprocessing.get_context("spawn")
         self.warmed = self.context.Value("i", 0)  # workers that have decoded the warm-up image, replacements too
+        self.heavy_slots = asyncio.Semaphore(max(1, workers - 1))  # one worker stays free for light requests
 
     @property
     def ready(self) -> bool:
@@ -52,19 +54,22 @@ class Decoder:
                                     initargs=(self.prepare, self.max_pixels, self.warmed))
             self.pool.schedule(int)  # pebble starts its workers with the first task
 
-    async def __call__(self, payloads: list[bytes], disconnected: Callable[[], Awaitable[bool]]) -> list:
+    async def __call__(self, payloads: list[bytes], disconnected: Callable[[], Awaitable[bool]],
+                       heavy: bool = False) -> list:
         """The model inputs of ``payloads``; ``ImageError`` (with ``index``) for a bad one, HTTPException for a
-        limit, and 499 when ``disconnected()`` says the client left."""
+        limit, and 499 when ``disconnected()`` says the client left. The images of ``heavy`` requests are decoded
+        in at most ``workers - 1`` workers at once, so that a light request never queues behind a batch."""
         self.start()
         deadline, inputs = time.monotonic() + self.request_timeout, []
         for index, data in enumerate(payloads):
-            future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
-                                        timeout=self.image_timeout)
-            try:
-                inputs.append(await self._result(future, deadline, disconnected))
-            except ImageError as error:
-                error.index = index
-                raise
+            async with self.heavy_slots if heavy else contextlib.nullcontext():
+                future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
+                                            timeout=self.image_timeout)
+                try:
+                    inputs.append(await self._result(future, deadline, disconnected))
+                except ImageError as error:
+                    error.index = index
+                    raise
         return inputs
 
     async def _result(self, future, deadline: float, disconnected: Callable[[], Awaitable[bool]]) -> Any:

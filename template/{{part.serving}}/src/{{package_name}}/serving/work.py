@@ -1,8 +1,8 @@
 """A request's work, read from its images' headers before any decoding, and a fair share of the places for heavy
 requests: a batch of large images decodes one image after another for many seconds, so requests whose images
 add up to more than one image's pixel budget (``max_pixels``) may hold at most half of the ``max_concurrent``
-places; the others stay for light requests (bench/serve_attacks.py, "4 looping batches of 32 x 24-Mpx 1-bit
-PNGs")."""
+places, and their images are decoded in all but one of the decoding workers; the rest stays for light requests
+(bench/serve_attacks.py, "4 clients looping batches of 32 x 24-Mpx 1-bit PNGs")."""
 
 import re
 import struct
@@ -27,7 +27,8 @@ def pixels(data: bytes, unknown: int) -> int:
 
 
 class HeavyShare:
-    """At most ``places`` heavy requests (more than ``max_pixels`` pixels in all) at once; 503 beyond."""
+    """At most ``places`` heavy requests (more than ``max_pixels`` pixels in all) at once; 503 beyond. ``admit``
+    gives whether the request is heavy (the decoder keeps a worker free of heavy images)."""
 
     def __init__(self, max_pixels: int, max_concurrent: int) -> None:
         self.max_pixels, self.places, self.busy = max_pixels, max(1, max_concurrent // 2), 0
@@ -36,7 +37,7 @@ class HeavyShare:
     def admit(self, payloads: list[bytes]):
         work = sum(pixels(data, self.max_pixels) for data in payloads)
         if work <= self.max_pixels:
-            yield
+            yield False
             return
         if self.busy >= self.places:  # one event loop: no lock between the check and the increment
             raise HTTPException(503, f"server busy: {self.places} requests of more than {self.max_pixels} pixels "
@@ -44,6 +45,6 @@ class HeavyShare:
                                 headers={"Retry-After": "1"})
         self.busy += 1
         try:
-            yield
+            yield True
         finally:
             self.busy -= 1
