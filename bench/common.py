@@ -146,13 +146,14 @@ def report(name: str, header: list[str], rows: list[list], extra: dict | None = 
 
 
 def wait_for_health(port: int, seconds: float = 60) -> None:
-    """Until a server on loopback answers /health (or ``seconds`` pass)."""
+    """Until a server on loopback answers /ready with 200, or 404 for an older one (or ``seconds`` pass)."""
     import httpx
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-            return
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code in (200, 404):  # 404: no /ready
+                return
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)

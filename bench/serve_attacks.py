@@ -133,8 +133,13 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def looping(server: Server, path: str, field: str, files: list[bytes]):
-    """An attacker that sends the same request again and again until stopped."""
+def one_bit_png() -> bytes:
+    """A 24-Mpx 1-bit PNG of stripes, about 100 KB: within every limit, seconds to decode 32 of them."""
+    return png(np.indices((SIDE, SIDE))[1] % 64 < 32)
+
+
+def looping(server: Server, path: str, field: str, files: list[bytes], clients: int = 1):
+    """``clients`` attackers that send the same request again and again until stopped."""
     stop = threading.Event()
     body, boundary = multipart(field, files)
 
@@ -146,8 +151,8 @@ def looping(server: Server, path: str, field: str, files: list[bytes]):
             except httpx.HTTPError:
                 pass
 
-    thread = threading.Thread(target=attack, daemon=True)
-    thread.start()
+    for _ in range(clients):
+        threading.Thread(target=attack, daemon=True).start()
     return stop.set
 
 
@@ -189,6 +194,8 @@ def attacks(files: dict[str, bytes]) -> dict:
         "progressive JPEG, 3,000 repeated scans": lambda s: looping(s, "/predict", "file", [files["scans"]]),
         f"animated WebP, {SIDE}x{SIDE} canvas ({len(webp)} B)": lambda s: looping(s, "/predict", "file", [webp]),
         "batch of 32 of those WebPs": lambda s: looping(s, "/predict/batch", "files", [webp] * 32),
+        "4 clients looping batches of 32 x 24-Mpx 1-bit PNGs": lambda s: looping(
+            s, "/predict/batch", "files", [files["one_bit"]] * 32, clients=4),
         "PNG, 400k empty chunks": lambda s: looping(s, "/predict", "file", [files["chunks"]]),
         "JPEG, 1.2M comment markers": lambda s: looping(s, "/predict", "file", [files["comments"]]),
         "abandoned 16-image batch at the pixel limit": abandoned,
@@ -230,9 +237,10 @@ def main() -> None:
     parser.add_argument("--before", default="9fcbaf1", help="commit of the template before the change")
     parser.add_argument("--presets", nargs="+", default=["resnet-cpu", "yolo-cpu", "seg-cpu", "yolo-seg-cpu"])
     parser.add_argument("--versions", nargs="+", default=["before", "after"])
+    parser.add_argument("--only", default="", help="run only the attacks whose name contains this")
     args = parser.parse_args()
     files = {"webp": animated_webp(), "scans": repeated_scans(), "comments": comment_markers(),
-             "chunks": empty_chunks(), "pixel_limit": pixel_limit_png()}
+             "chunks": empty_chunks(), "pixel_limit": pixel_limit_png(), "one_bit": one_bit_png()}
     rows = []
     for preset in args.presets:
         for version in args.versions:
@@ -245,6 +253,8 @@ def main() -> None:
             rows.append({"preset": preset, "version": version, "attack": "none (alone)", **alone})
             print(rows[-1], flush=True)
             for name, attack in attacks(files).items():
+                if args.only not in name:
+                    continue
                 rows.append({"preset": preset, "version": version, "attack": name, **measure(project, export, attack)})
                 print(rows[-1], flush=True)
     report("serve_attacks", list(rows[0]), [list(row.values()) for row in rows])

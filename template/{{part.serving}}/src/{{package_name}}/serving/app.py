@@ -1,12 +1,15 @@
-"""The FastAPI app: /health, /predict, /predict/batch, /metrics, and the demo page at / (serving/page.html).
+"""The FastAPI app: /health (alive), /ready, /predict, /predict/batch, /metrics, and the demo page at /
+(serving/page.html).
 
 Every limit is an argument of ``create_app`` (and of scripts/serve.py). Memory is bounded: a request body is at
 most ``max_request_bytes`` and is received whole before it takes one of ``max_concurrent`` places to run
 (serving/limits.py); an image is decoded only if its header says it has at most ``max_pixels`` pixels, in one of
 ``decode_workers`` processes, within a time limit (serving/decoding.py); and a batch keeps only the model-sized
 inputs of its images, not the decoded images. Decoding runs in those processes and inference in threads, so
-/health and /metrics answer while a batch is processed."""
+/health and /metrics answer while a batch is processed. /ready answers 503 with Retry-After until every decoding
+worker has decoded a warm-up image and the model has answered one, then 200: a probe's cue to send traffic."""
 
+import asyncio
 import json
 import weakref
 from contextlib import asynccontextmanager
@@ -21,14 +24,19 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from .decoding import Decoder
+from .decoding import WARM_UP, Decoder
 from .limits import RequestLimits
 from .metrics import MeasureRequests, ServerMetrics
 from .predictor import Prediction, Predictor
 from .preprocess import ImageError
 from .runtime import describe
+from .work import HeavyShare
 
 MAX_BATCH = 32  # images per /predict/batch request
+
+
+async def no_client() -> bool:  # the warm-up request has no client to leave
+    return False
 
 
 class Error(BaseModel):
@@ -68,14 +76,25 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     decoder = Decoder(predictor.prepare, max_pixels, workers=decode_workers, image_timeout=image_timeout,
                       request_timeout=request_timeout)
 
+    warm = {"model": False}
+
+    async def warm_model() -> None:  # the model's first answer, on a real decoded image, off the event loop
+        inputs = await decoder([WARM_UP], no_client)
+        await run_in_threadpool(predictor, inputs)
+        warm["model"] = True
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
-        decoder.start()  # its worker processes
+        decoder.start()  # its worker processes, each warming itself up
+        warming = asyncio.create_task(warm_model())
         yield
+        warming.cancel()
         decoder.close()
 
     app = FastAPI(title="inference", version="1", lifespan=lifespan)
     app.state.runtime = describe(predictor.session.get_session_options())  # for the server's startup line
+    app.state.decoder = decoder
+    app.state.heavy = heavy = HeavyShare(max_pixels, max_concurrent)  # a fair share of places for large batches
     weakref.finalize(app, decoder.close)  # an app never started or stopped (tests)
 
     async def answer(uploads: list[UploadFile], field: str, request: Request) -> list[dict]:
@@ -91,7 +110,8 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
                 raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: empty upload",
                                                "type": "too_short"}])
         try:
-            inputs = await decoder(payloads, request.is_disconnected)
+            with heavy.admit(payloads) as large:
+                inputs = await decoder(payloads, request.is_disconnected, large)
         except ImageError as error:
             upload = uploads[error.index]
             if error.status != 422:
@@ -111,6 +131,15 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     @app.get("/health")
     async def health() -> Health:  # on the event loop: no wait for a worker thread
         return Health(status="ok", model=predictor.name, classes=len(predictor.classes))
+
+    @app.get("/ready", responses={503: {"model": Error, "description": "Still warming up; retry after Retry-After",
+                                        "headers": {"Retry-After": {"schema": {"type": "integer"}}}}})
+    async def ready() -> Health:
+        if not (decoder.ready and warm["model"]):
+            model = "ready" if warm["model"] else "not run yet"
+            raise HTTPException(503, f"warming up: {decoder.warmed.value} of {decoder.workers} decoders ready, "
+                                     f"model {model}", headers={"Retry-After": "1"})
+        return Health(status="ready", model=predictor.name, classes=len(predictor.classes))
 
     def uploads_are_images(field: str) -> dict:  # documents what the server checks first (415 otherwise)
         encoding = {field: {"contentType": "image/*"}}

@@ -3,9 +3,13 @@ processes (pebble's ``ProcessPool``), within ``image_timeout`` seconds; past it 
 replaced, and the request gets 503 naming the limit. The images of one request share ``request_timeout``. When
 the client leaves, its decoding is cancelled (the worker killed). The event loop, /health and /metrics never
 wait for a decoder.
+
+Every worker, the first ones and each one started in place of a killed one, decodes a warm-up image before it
+takes work (its pool initializer) and counts itself in ``warmed``: /ready waits for all of them.
 """
 
 import asyncio
+import contextlib
 import multiprocessing
 import time
 from collections.abc import Awaitable, Callable
@@ -21,33 +25,51 @@ WARM_UP = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000
                         "ffff3f0005fe02fea7d6a4590000000049454e44ae426082")  # a 1x1 PNG
 
 
+def warm_up(prepare: Callable, max_pixels: int, warmed) -> None:
+    """A worker's initializer: import and run what decoding needs once, then count this worker as warm."""
+    decode_and_prepare(prepare, WARM_UP, max_pixels)
+    with warmed.get_lock():
+        warmed.value += 1
+
+
 class Decoder:
     def __init__(self, prepare: Callable, max_pixels: int, *, workers: int, image_timeout: float,
                  request_timeout: float) -> None:
         self.prepare, self.max_pixels, self.workers = prepare, max_pixels, workers
         self.image_timeout, self.request_timeout = image_timeout, request_timeout
         self.pool: ProcessPool | None = None  # started with the server (app's lifespan) or on first use
+        self.context = multiprocessing.get_context("spawn")
+        self.warmed = self.context.Value("i", 0)  # workers that have decoded the warm-up image, replacements too
+        self.heavy_slots = asyncio.Semaphore(max(1, workers - 1))  # one worker stays free for light requests
+
+    @property
+    def ready(self) -> bool:
+        """Every first worker has decoded the warm-up image."""
+        return self.pool is not None and self.warmed.value >= self.workers
 
     def start(self) -> None:
-        """Start the worker processes and have each load what decoding needs, so that no request waits for it."""
+        """Start the worker processes; each warms itself up (``warm_up``) so that no request waits for it."""
         if self.pool is None:
-            self.pool = ProcessPool(self.workers, context=multiprocessing.get_context("spawn"))
-            for _ in range(self.workers):
-                self.pool.schedule(decode_and_prepare, (self.prepare, WARM_UP, self.max_pixels))
+            self.pool = ProcessPool(self.workers, context=self.context, initializer=warm_up,
+                                    initargs=(self.prepare, self.max_pixels, self.warmed))
+            self.pool.schedule(int)  # pebble starts its workers with the first task
 
-    async def __call__(self, payloads: list[bytes], disconnected: Callable[[], Awaitable[bool]]) -> list:
+    async def __call__(self, payloads: list[bytes], disconnected: Callable[[], Awaitable[bool]],
+                       heavy: bool = False) -> list:
         """The model inputs of ``payloads``; ``ImageError`` (with ``index``) for a bad one, HTTPException for a
-        limit, and 499 when ``disconnected()`` says the client left."""
+        limit, and 499 when ``disconnected()`` says the client left. The images of ``heavy`` requests are decoded
+        in at most ``workers - 1`` workers at once, so that a light request never queues behind a batch."""
         self.start()
         deadline, inputs = time.monotonic() + self.request_timeout, []
         for index, data in enumerate(payloads):
-            future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
-                                        timeout=self.image_timeout)
-            try:
-                inputs.append(await self._result(future, deadline, disconnected))
-            except ImageError as error:
-                error.index = index
-                raise
+            async with self.heavy_slots if heavy else contextlib.nullcontext():
+                future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
+                                            timeout=self.image_timeout)
+                try:
+                    inputs.append(await self._result(future, deadline, disconnected))
+                except ImageError as error:
+                    error.index = index
+                    raise
         return inputs
 
     async def _result(self, future, deadline: float, disconnected: Callable[[], Awaitable[bool]]) -> Any:
