@@ -84,8 +84,8 @@ def image(tmp_path_factory, pytestconfig):
     if not has_image(base):
         stand_in_base(base, work)
     start = time.monotonic()
-    buildah("build", "--isolation", "chroot", "--pull=never", "--layers", *pip_mounts(work), "-f", str(DOCKERFILE),
-            "-t", TAG, str(ROOT), timeout=3600)
+    buildah("build", "--isolation", "chroot", "--pull=never", "--layers", "--format", "docker", *pip_mounts(work),
+            "-f", str(DOCKERFILE), "-t", TAG, str(ROOT), timeout=3600)
     seconds = time.monotonic() - start
     config = json.loads(buildah("inspect", "--type", "image", TAG).stdout)
     size = buildah("images", "--format", "{{.Size}}", TAG).stdout.strip()
