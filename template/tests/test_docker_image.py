@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -61,7 +62,8 @@ def stand_in_base(base: str, work: Path) -> None:
 
 
 def pip_mounts(work: Path) -> list[str]:
-    """The host's pip configuration and CA bundle (and DOCKER_WHEELS), mounted read-only into the build."""
+    """The host's pip configuration and CA bundle (and DOCKER_WHEELS), mounted read-only into the build; ``work``
+    is the same folder every run: a mount's path is part of buildah's layer cache key."""
     mounts = ["/etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro"]
     extra = ["[global]", "retries = 0"]  # an unreachable extra index fails at once, not after ~8 s per package
     if Path("/etc/pip.conf").is_file():
@@ -75,11 +77,12 @@ def pip_mounts(work: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def image(tmp_path_factory, pytestconfig):
+def image(pytestconfig):
     """The image built from the Dockerfile as shipped (minutes, GBs): its config. Only when asked for."""
     if "docker" not in (pytestconfig.getoption("markexpr") or "") or "not docker" in pytestconfig.getoption("markexpr"):
         pytest.skip("the image tier runs only when asked for: pytest -m docker")
-    work = tmp_path_factory.mktemp("docker")
+    work = Path(tempfile.gettempdir()) / f"docker-tier-{os.getuid()}"
+    work.mkdir(exist_ok=True)
     base = re.search(r"^FROM (\S+)", DOCKERFILE.read_text(), re.M).group(1)
     if not has_image(base):
         stand_in_base(base, work)
