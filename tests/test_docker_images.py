@@ -1,7 +1,7 @@
 """The generated CPU image built and run: resnet-cpu's docker tier (`pytest -m docker`, buildah, no daemon).
 
-One preset (Lightning) in CI; Paddle and Ultralytics are the same Dockerfile with another requirements layer
-(README "Docker images" says what they measured by hand)."""
+One preset (Lightning) in CI, to stay within CI's time budget; the Paddle and Ultralytics images are not yet
+built by any test (README, "What cannot run here")."""
 
 import shutil
 
