@@ -135,7 +135,8 @@ def test_serves_a_mounted_export_and_passes_its_healthcheck(image, container, tm
     from tiny_export import tiny_export
 
     models = tiny_export(tmp_path / "models")
-    models.chmod(0o755)
+    for path in [models, *models.iterdir()]:
+        os.chown(path, 10001, 10001) if os.geteuid() == 0 else path.chmod(0o755)
     cmd = image["Docker"]["config"]["Cmd"]
     command, _ = container(*cmd, volumes=[f"{models}:/app/models:ro"])
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
