@@ -150,7 +150,7 @@ def test_serves_a_mounted_export_and_passes_its_healthcheck(image, container, tm
         print("\n/predict from the container:", answer)
         classes = json.loads((models / "preprocess.json").read_text())["classes"]
         assert answer and answer.get("class", classes[0]) in classes  # a classifier names one of its classes
-        assert "<form" in urllib.request.urlopen("http://127.0.0.1:8000/", timeout=10).read().decode()
+        assert "<input" in urllib.request.urlopen("http://127.0.0.1:8000/", timeout=10).read().decode()
         check = image["Docker"]["config"]["Healthcheck"]["Test"]
         assert check[0] == "CMD"
         probe, _ = container(*check[1:])
