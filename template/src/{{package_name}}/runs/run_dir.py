@@ -2,7 +2,6 @@
 
 import functools
 import json
-import os
 import shutil
 import signal
 import threading
@@ -137,15 +136,16 @@ def keeps_run_evidence(train):
     def wrapper(cfg: DictConfig, *args, **kwargs):
         run_dir = Path(cfg.paths.run_dir)
         started_empty = not run_dir.exists() or all(p.name == ".hydra" or p.suffix == ".log" for p in run_dir.iterdir())
-        rank_zero = all(os.environ.get(key, "0") == "0" for key in ("RANK", "LOCAL_RANK", "PADDLE_TRAINER_ID"))
+        rank_zero = is_rank_zero()  # srun's ranks too: a second rank must not remove what the first one kept
         ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is SIG_DFL
         previous = signal.signal(signal.SIGTERM, _interrupt) if ours else None
         try:
             result = train(cfg, *args, **kwargs)
         except BaseException as error:
-            if rank_zero and read_status(cfg.paths.run_dir).get("status") == "running":  # train may move it
+            status = read_status(cfg.paths.run_dir).get("status")  # train may move the run dir
+            if rank_zero and status == "running":
                 write_status(cfg.paths.run_dir, *_why(error))
-            elif started_empty and rank_zero:
+            elif started_empty and rank_zero and status is None:  # a run that trained is never removed
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))
             raise
