@@ -12,6 +12,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ..errors import UserError
 from .atomic import replacing
+from .cli import one_line
 from .console import get_logger, is_rank_zero
 
 log = get_logger(__name__)
@@ -124,7 +125,7 @@ def _why(error: BaseException | None) -> tuple[str, str]:
         error = error.__context__
     if error is not None:
         return "interrupted", str(error) if isinstance(error, Interrupted) else "SIGINT"
-    return "failed", " ".join(f"{type(first).__name__}: {first}".split())[:500]
+    return "failed", " ".join(f"{type(first).__name__}: {one_line(first)}".split())[:500]  # a worker's error unwrapped
 
 
 def keeps_run_evidence(train):

@@ -17,7 +17,7 @@ JPEG_FRAME = re.compile(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]")  # start
 
 def pixels(data: bytes, unknown: int) -> int:
     """Width x height from a PNG's IHDR or a JPEG's frame header; ``unknown`` for other formats or no header."""
-    if data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR":
+    if data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) >= 24:  # a cut header: unknown
         width, height = struct.unpack_from(">II", data, 16)
         return width * height
     if data.startswith(b"\xff\xd8") and (frame := JPEG_FRAME.search(data)) and frame.end() + 7 <= len(data):
