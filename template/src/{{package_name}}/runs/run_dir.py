@@ -1,6 +1,7 @@
 """The run directory: resolved config, metrics, preprocessing facts, and finding checkpoints."""
 
 import functools
+import importlib
 import json
 import shutil
 import signal
@@ -52,7 +53,28 @@ def run_dir_of(ckpt_path: str | Path, suffix: str = ".ckpt") -> Path:
     run_dir = ckpt.resolve().parent.parent
     if not (run_dir / CONFIG_FILE).is_file():
         raise UserError(f"ckpt_path={ckpt}: no {CONFIG_FILE} in {run_dir}; keep checkpoints inside their run directory")
+    check_own_model(ckpt, OmegaConf.select(OmegaConf.load(run_dir / CONFIG_FILE), "model._target_"))
     return run_dir
+
+
+def check_own_model(ckpt: Path, target: str | None) -> None:
+    """A run of another project (or of another task's project under the same package name) is refused before its
+    model is built and anything is written into its folder: its ``model._target_`` must be one of this package's."""
+    package = __name__.split(".")[0]
+    module, _, name = (target or "").rpartition(".")
+    if not target or (module.split(".")[0] == package and hasattr(_imported(module), name)):
+        return
+    raise UserError(f"ckpt_path={ckpt} was trained by another project (its model is {target}, {package} has no such "
+                    "model); pass a checkpoint of this project's runs")
+
+
+def _imported(module: str):
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:  # that module is missing, not one it imports
+        if not module.startswith(error.name or "?"):
+            raise
+        return None
 
 
 def load_run_config(run_dir: Path) -> DictConfig:
