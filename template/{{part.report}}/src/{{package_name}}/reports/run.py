@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from ..runs.atomic import replacing  # noqa: E402
 from ..runs.console import get_logger  # noqa: E402
@@ -54,6 +55,7 @@ def draw_curves(epochs: Sequence[dict[str, float]], monitor: str | None = None, 
             axis.axvline(best, color="grey", linestyle="--", linewidth=1, label=f"best epoch ({best})")
         axis.set_title("learning rate" if name == "lr" else name)
         axis.set_xlabel("epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         axis.set_xlim(min(x, default=0) - 0.5, max(x, default=0) + 0.5)
         axis.legend(fontsize=7)
     return fig

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import torch
 from torch import nn
-from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
+from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix, MulticlassF1Score
 
 from .wiring import ConfiguredModule
 
@@ -27,6 +27,8 @@ class ImageClassifier(ConfiguredModule):
         self.val_acc = MulticlassAccuracy(num_classes, average="micro")
         self.val_f1 = MulticlassF1Score(num_classes, average="macro")
         self.test_acc = MulticlassAccuracy(num_classes, average="micro")
+        self.test_confusion = MulticlassConfusionMatrix(num_classes)  # rows: true class, columns: predicted
+        self.confusion: torch.Tensor | None = None  # the last test's, for the run report
 
     def _step(self, batch, stage: str, accuracy: MulticlassAccuracy) -> torch.Tensor:
         images, targets = batch
@@ -39,6 +41,8 @@ class ImageClassifier(ConfiguredModule):
         if stage == "val":
             self.val_f1(logits, targets)
             self.log("val/f1", self.val_f1, on_step=False, on_epoch=True)
+        if stage == "test":
+            self.test_confusion.update(logits, targets)
         return loss
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
@@ -49,6 +53,10 @@ class ImageClassifier(ConfiguredModule):
 
     def test_step(self, batch, batch_idx: int) -> None:
         self._step(batch, "test", self.test_acc)
+
+    def on_test_epoch_end(self) -> None:  # every rank (compute gathers them), so the report needs no collective
+        self.confusion = self.test_confusion.compute().cpu()
+        self.test_confusion.reset()
 
     def predict_step(self, batch, batch_idx: int) -> dict[str, torch.Tensor]:
         images, targets = batch

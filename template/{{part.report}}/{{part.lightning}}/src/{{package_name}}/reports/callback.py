@@ -51,6 +51,8 @@ class RunReport(L.Callback):
             pictures.append(save_figure(self._samples(trainer.datamodule, pl_module), run_dir / "samples.png"))
         metrics = {key: value for key, value in self.epochs[-1].items() if key not in ("epoch", "lr")}  # the last epoch
         metrics |= {key: float(value) for key, value in trainer.callback_metrics.items() if "/" in key}  # + test/
+        if stage == "test" and getattr(pl_module, "confusion", None) is not None and trainer.datamodule is not None:
+            metrics |= self._confusion(pl_module.confusion.numpy(), run_dir, pictures, trainer.datamodule)
         if checkpoint and checkpoint.best_model_score is not None:
             metrics[f"best/{monitor}"] = float(checkpoint.best_model_score)
         device = pl_module.device
@@ -60,6 +62,17 @@ class RunReport(L.Callback):
             if isinstance(logger, MLFlowLogger):
                 for path in (report, *pictures):
                     logger.experiment.log_artifact(logger.run_id, str(path), artifact_path="report")
+
+    @staticmethod
+    def _confusion(matrix, run_dir: Path, pictures: list, datamodule) -> dict[str, float]:
+        """Classification: the test's confusion matrix and each class's recall and precision, up to 30 classes."""
+        from .classification import DRAWN_CLASSES, draw_confusion, per_class
+
+        classes = datamodule.preprocessing()["classes"]
+        if len(classes) > DRAWN_CLASSES:
+            return {}
+        pictures.append(save_figure(draw_confusion(matrix, classes), run_dir / "confusion_matrix.png"))
+        return per_class(matrix, classes, "test")
 
     @torch.no_grad()
     def _samples(self, datamodule, pl_module: L.LightningModule):
