@@ -17,6 +17,7 @@ from omegaconf import DictConfig
 
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, is_rank_zero, print_config
+from .runs.continuing import set_aside_csv
 from .runs.instantiate import instantiate_all
 from .runs.run_dir import (
     METRICS_FILE,
@@ -73,6 +74,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     if is_rank_zero():
         save_config(cfg, run_dir)
         remove_partials(run_dir / "checkpoints")  # a killed run's unfinished checkpoint file
+        set_aside_csv(run_dir, resume_from)  # the CSV logger writes the fit's epochs: the earlier ones stay too
 
     datamodule = hydra.utils.instantiate(cfg.data)
     datamodule.prepare_data()

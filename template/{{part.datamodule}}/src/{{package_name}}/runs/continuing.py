@@ -36,8 +36,8 @@ def continue_in_its_run(script: str, argv: list[str]) -> list[str]:
 
 
 def set_aside_csv(run_dir: Path, resume_from: str | None) -> None:
-    """Lightning's CSVLogger deletes the ``csv/metrics.csv`` it finds: a run continued in its own directory moves
-    its earlier rows to ``csv.1/`` (``csv.2/`` after a second resume...) first."""
+    """Lightning's CSVLogger deletes the ``csv/metrics.csv`` it finds (Paddle's writes the fit's epochs over it): a
+    run continued in its own directory moves its earlier rows to ``csv.1/`` (``csv.2/`` after a second resume...)."""
     csv = run_dir / "csv"
     if resume_from and Path(resume_from).resolve().is_relative_to(run_dir.resolve()) and csv.is_dir():
         csv.rename(run_dir / f"csv.{1 + len(list(run_dir.glob('csv.*')))}")
