@@ -11,6 +11,7 @@ worker has decoded a warm-up image and the model has answered one, then 200: a p
 
 import asyncio
 import json
+import time
 import weakref
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -30,7 +31,7 @@ from .metrics import MeasureRequests, ServerMetrics
 from .predictor import Prediction, Predictor
 from .preprocess import ImageError
 from .runtime import describe
-from .work import HeavyShare
+from .work import HeavyShare, predict_within
 
 MAX_BATCH = 32  # images per /predict/batch request
 
@@ -54,8 +55,8 @@ REFUSALS = {
     408: {"model": Error, "description": "The body did not arrive in time"},
     413: {"model": Error, "description": "Body, upload or image (pixels) larger than the server's limits"},
     415: {"model": Error, "description": "Not an image/* upload, or not an image in a supported format"},
-    503: {"model": Error, "description": "Too many requests at once, or decoding past the server's time limits; "
-                                         "retry after Retry-After seconds",
+    503: {"model": Error, "description": "Too many requests at once, or a request past the server's time limits "
+                                         "(decoding, the model, its answer); retry after Retry-After seconds",
           "headers": {"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}}},
 }
 
@@ -68,9 +69,9 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     """``max_bytes`` per upload and ``max_request_bytes`` per request (413 above), ``max_pixels`` per image (413),
     ``max_concurrent`` requests to the model at once and ``max_reading`` bodies received at once (503 above),
     ``body_timeout`` seconds for a whole body and ``body_idle_timeout`` between two of its reads (408);
-    ``decode_workers`` processes decode, ``image_timeout`` seconds per image and ``request_timeout`` per request
-    (503 above, serving/decoding.py); ``threads``: ONNX Runtime's intra-op threads per request (default: every
-    core, see runtime.session_options)."""
+    ``decode_workers`` processes decode, ``image_timeout`` seconds per image and ``request_timeout`` per request:
+    decoding, the model and the answer's encoding together (503 above, serving/decoding.py and work.py);
+    ``threads``: ONNX Runtime's intra-op threads per request (default: every core, see runtime.session_options)."""
     predictor = Predictor(model_dir, model_file, threads)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
     decoder = Decoder(predictor.prepare, max_pixels, workers=decode_workers, image_timeout=image_timeout,
@@ -109,6 +110,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
                 where = ("body", field) if field == "file" else ("body", field, index)
                 raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: empty upload",
                                                "type": "too_short"}])
+        deadline = time.monotonic() + request_timeout
         try:
             with heavy.admit(payloads) as large:
                 inputs = await decoder(payloads, request.is_disconnected, large)
@@ -119,7 +121,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
             where = ("body", field) if field == "file" else ("body", field, error.index)
             raise RequestValidationError([{"loc": where, "msg": f"{upload.filename}: {error}", "type": "image"}]) \
                 from error
-        return await run_in_threadpool(predictor, inputs)
+        return await predict_within(predictor, inputs, deadline, request_timeout)
 
     page = resources.files(__package__).joinpath("page.html").read_text()
     page = page.replace("__LIMITS__", json.dumps({"max_bytes": max_bytes, "max_pixels": max_pixels}))

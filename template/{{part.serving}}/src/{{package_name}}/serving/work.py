@@ -6,12 +6,15 @@ places, and their images are decoded in all but one of the decoding workers; the
 
 import re
 import struct
+import time
 from contextlib import contextmanager
 
 from fastapi import HTTPException
+from fastapi.concurrency import run_in_threadpool
 
 from .prescan import PNG_SIGNATURE
 
+CHUNK = 4  # images the model answers between two looks at the request's deadline
 JPEG_FRAME = re.compile(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]")  # start of frame: precision, height, width
 
 
@@ -48,3 +51,17 @@ class HeavyShare:
             yield True
         finally:
             self.busy -= 1
+
+
+async def predict_within(predictor, inputs: list, deadline: float, limit: float) -> list[dict]:
+    """The model and the answer's encoding (masks, polygons) count against the request's time limit too: the images
+    go to the model a few at a time, and a request past its deadline stops there with 503, one chunk late at most
+    (a thread cannot be stopped mid-run)."""
+    answers = []
+    for start in range(0, len(inputs), CHUNK):
+        answers += await run_in_threadpool(predictor, inputs[start:start + CHUNK])
+        if time.monotonic() > deadline:
+            raise HTTPException(503, f"this request took more than {limit:g} s (decoding, the model and its answer); "
+                                     "send fewer or smaller images, or raise --request-timeout",
+                                headers={"Retry-After": "1"})
+    return answers
