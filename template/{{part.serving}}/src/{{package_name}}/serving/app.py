@@ -80,7 +80,12 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     warm = {"model": False}
 
     async def warm_model() -> None:  # the model's first answer, on a real decoded image, off the event loop
-        inputs = await decoder([WARM_UP], no_client)
+        while True:  # a --request-timeout shorter than the workers' start: try again, or /ready is never 200
+            try:
+                inputs = await decoder([WARM_UP], no_client)
+                break
+            except HTTPException:
+                await asyncio.sleep(0.1)
         await run_in_threadpool(predictor, inputs)
         warm["model"] = True
 
