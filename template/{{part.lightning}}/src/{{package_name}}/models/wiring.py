@@ -1,5 +1,6 @@
 """What every task's LightningModule shares: the optimiser and LR schedule from the config, torch.compile."""
 
+import inspect
 import warnings
 from collections.abc import Callable
 
@@ -40,18 +41,32 @@ class ConfiguredModule(L.LightningModule):
         optimizer = self.optimizer_factory(params=self.parameters())
         if self.scheduler_factory is None:
             return optimizer
-        scheduler = self.scheduler_factory(optimizer=optimizer)
-        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
+        if not self.per_step:
+            scheduler = self.scheduler_factory(optimizer=optimizer)
+            return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
+        steps = int(self.trainer.estimated_stepping_batches)  # max_steps, or max_epochs x batches / accumulation
+        scheduler = self.scheduler_factory(optimizer=optimizer, total_steps=steps)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    @property
+    def per_step(self) -> bool:
+        """A schedule that takes ``total_steps`` (``schedules.py``) is stepped after every optimiser step."""
+        factory = self.scheduler_factory
+        return factory is not None and "total_steps" in inspect.signature(factory).parameters
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
         """Resuming with a schedule the config has changed (``trainer.max_epochs=20`` after a 10-epoch run: the
         cosine's ``T_max``) follows the new schedule from the epoch reached, instead of the saved one (whose
-        learning rate has already reached its end, 0 for a cosine)."""
+        learning rate has already reached its end, 0 for a cosine; a per-step cosine would rise again)."""
+        fitting = self._trainer is not None and self._trainer.state.fn == "fit"
+        if "current_model_state" in checkpoint and not fitting:
+            # callbacks=ema: test (and validate) the averaged weights, not the live ones EMAWeightAveraging would load
+            checkpoint["current_model_state"] = checkpoint["state_dict"]
         saved = checkpoint.get("lr_schedulers") or []
-        if self.scheduler_factory is None or len(saved) != 1 or not checkpoint.get("optimizer_states"):
+        if not fitting or self.scheduler_factory is None or len(saved) != 1 or not checkpoint.get("optimizer_states"):
             return
-        epochs_done = checkpoint["epoch"] + 1
-        scheduler, learning_rates = self._schedule_at(epochs_done)
+        done = checkpoint["global_step"] if self.per_step else checkpoint["epoch"] + 1  # what the schedule counts
+        scheduler, learning_rates = self._schedule_at(done)
         state = scheduler.state_dict()
         changed = {key: (saved[0].get(key), value) for key, value in state.items()
                    if key not in PROGRESS_KEYS and saved[0].get(key) != value}
@@ -61,15 +76,19 @@ class ConfiguredModule(L.LightningModule):
         for group, lr in zip(checkpoint["optimizer_states"][0]["param_groups"], learning_rates, strict=False):
             group["lr"] = lr
         settings = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in changed.items())
-        rate = f"epoch {epochs_done} at lr {learning_rates[0]:.3g}"
+        if self.per_step:  # its parts' states are long; what changed is the run's length
+            settings = f"{int(self.trainer.estimated_stepping_batches)} steps in all"
+        rate = f"{'step' if self.per_step else 'epoch'} {done} at lr {learning_rates[0]:.3g}"
         self.print(f"Resuming with a changed LR schedule ({settings}): {rate}", flush=True)
 
-    def _schedule_at(self, epochs_done: int):
-        """The configured scheduler (on a stand-in optimiser) after ``epochs_done`` epochs, and its learning rates."""
+    def _schedule_at(self, done: int):
+        """The configured scheduler (on a stand-in optimiser) after ``done`` epochs (steps for a per-step one), and
+        its learning rates."""
         optimizer = self.optimizer_factory(params=[nn.Parameter(torch.zeros(1))])
-        scheduler = self.scheduler_factory(optimizer=optimizer)
+        length = {"total_steps": int(self.trainer.estimated_stepping_batches)} if self.per_step else {}
+        scheduler = self.scheduler_factory(optimizer=optimizer, **length)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "scheduler.step() before optimizer.step()": nothing is trained here
-            for _ in range(epochs_done):
+            for _ in range(done):
                 scheduler.step()
         return scheduler, [group["lr"] for group in optimizer.param_groups]

@@ -19,9 +19,10 @@ class ImageClassifier(ConfiguredModule):
         num_classes: int,
         scheduler: Callable[..., torch.optim.lr_scheduler.LRScheduler] | None = None,
         compile: bool = False,
+        label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(net, optimizer, scheduler, compile)
-        self.criterion = nn.CrossEntropyLoss()
+        self.criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
         # "acc" is the plain share of correct images (torchmetrics' default would be per-class).
         self.train_acc = MulticlassAccuracy(num_classes, average="micro")
         self.val_acc = MulticlassAccuracy(num_classes, average="micro")
