@@ -38,7 +38,7 @@ class ConfiguredModule(L.LightningModule):
             self.net.compile()
 
     def configure_optimizers(self):
-        optimizer = self.optimizer_factory(params=self.parameters())
+        optimizer = self.optimizer_factory(params=self.parameter_groups())
         if self.scheduler_factory is None:
             return optimizer
         if not self.per_step:
@@ -47,6 +47,10 @@ class ConfiguredModule(L.LightningModule):
         steps = int(self.trainer.estimated_stepping_batches)  # max_steps, or max_epochs x batches / accumulation
         scheduler = self.scheduler_factory(optimizer=optimizer, total_steps=steps)
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    def parameter_groups(self) -> list:
+        """What the optimiser trains: every parameter at its learning rate (a task may give parts their own)."""
+        return list(self.parameters())
 
     @property
     def per_step(self) -> bool:
@@ -84,7 +88,7 @@ class ConfiguredModule(L.LightningModule):
     def _schedule_at(self, done: int):
         """The configured scheduler (on a stand-in optimiser) after ``done`` epochs (steps for a per-step one), and
         its learning rates."""
-        optimizer = self.optimizer_factory(params=[nn.Parameter(torch.zeros(1))])
+        optimizer = self.optimizer_factory(params=self.parameter_groups())  # nothing is stepped: only the rates
         length = {"total_steps": int(self.trainer.estimated_stepping_batches)} if self.per_step else {}
         scheduler = self.scheduler_factory(optimizer=optimizer, **length)
         with warnings.catch_warnings():

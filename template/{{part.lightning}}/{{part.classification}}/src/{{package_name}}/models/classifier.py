@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torchmetrics.classification import MulticlassAccuracy, MulticlassConfusionMatrix, MulticlassF1Score
 
+from .head import head_of
 from .wiring import ConfiguredModule
 
 
@@ -20,8 +21,10 @@ class ImageClassifier(ConfiguredModule):
         scheduler: Callable[..., torch.optim.lr_scheduler.LRScheduler] | None = None,
         compile: bool = False,
         label_smoothing: float = 0.0,
+        backbone_lr_ratio: float = 1.0,
     ) -> None:
         super().__init__(net, optimizer, scheduler, compile)
+        self.backbone_lr_ratio = backbone_lr_ratio  # fine-tuning: the pretrained layers learn slower than the head
         self.criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
         # "acc" is the plain share of correct images (torchmetrics' default would be per-class).
         self.train_acc = MulticlassAccuracy(num_classes, average="micro")
@@ -30,6 +33,14 @@ class ImageClassifier(ConfiguredModule):
         self.test_acc = MulticlassAccuracy(num_classes, average="micro")
         self.test_confusion = MulticlassConfusionMatrix(num_classes)  # rows: true class, columns: predicted
         self.confusion: torch.Tensor | None = None  # the last test's, for the run report
+
+    def parameter_groups(self) -> list:
+        if self.backbone_lr_ratio == 1.0:
+            return super().parameter_groups()
+        head = list(head_of(self.net).parameters())
+        backbone = [p for p in self.parameters() if all(p is not q for q in head)]
+        return [{"params": backbone, "lr": self.optimizer_factory.keywords["lr"] * self.backbone_lr_ratio},
+                {"params": head}]
 
     def _step(self, batch, stage: str, accuracy: MulticlassAccuracy) -> torch.Tensor:
         images, targets = batch

@@ -1,0 +1,13 @@
+"""A classifier's head and backbone: the head is the network's last linear layer (what ``torchvision_net.build``
+fits to ``data.num_classes``), the backbone every other layer."""
+
+from torch import nn
+
+
+def head_of(net: nn.Module) -> nn.Linear:
+    return [module for module in net.modules() if isinstance(module, nn.Linear)][-1]
+
+
+def backbone_of(net: nn.Module) -> list[nn.Module]:
+    head = head_of(net)
+    return [module for module in net.modules() if not list(module.children()) and module is not head]
