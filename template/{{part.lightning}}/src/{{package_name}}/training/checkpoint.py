@@ -52,8 +52,9 @@ def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     run_dir = run_dir_of(ckpt_path)  # the file exists and its run's config is there
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
-    if OmegaConf.select(run_cfg, "model.net.checkpoint"):  # the run's checkpoint holds those weights and more
-        run_cfg.model.net.checkpoint = None
+    for source in ("checkpoint", "weights", "pretrained"):  # the run's checkpoint holds those weights and more:
+        if OmegaConf.select(run_cfg, f"model.net.{source}"):  # no file, no download
+            run_cfg.model.net[source] = None
     model = hydra.utils.instantiate(run_cfg.model)
     model.load_state_dict(check_fits(model, ckpt_path))
     return model.eval(), hydra.utils.instantiate(data_cfg), Path(run_dir)

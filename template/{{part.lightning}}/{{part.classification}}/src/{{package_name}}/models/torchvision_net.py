@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-import torch
 import torchvision
 from torch import nn
 
 from ..errors import UserError
+from .pretrained import load_fitting
 
 SMALL_IMAGE = 64  # pixels: below this the ImageNet stem (stride 4) would discard most of the image
 
@@ -32,7 +32,7 @@ def build(name: str, num_classes: int, image_size: int, weights: str | None = No
     if checkpoint is not None:  # the head, and a small-image stem, keep the file's weights only where they fit
         convs = [n for n, m in net.named_modules() if isinstance(m, nn.Conv2d)]
         linears = [n for n, m in net.named_modules() if isinstance(m, nn.Linear)]
-        _load_fitting(net, Path(checkpoint), (linears[-1], *convs[:1 if image_size < SMALL_IMAGE else 0]))
+        load_fitting(net, Path(checkpoint), (linears[-1], *convs[:1 if image_size < SMALL_IMAGE else 0]))
     return net
 
 
@@ -53,30 +53,3 @@ def _use_small_image_stem(net: nn.Module) -> None:
 def _set_submodule(net: nn.Module, dotted_name: str, module: nn.Module) -> None:
     parent_name, _, child = dotted_name.rpartition(".")
     setattr(net.get_submodule(parent_name) if parent_name else net, child, module)
-
-
-def _load_fitting(net: nn.Module, path: Path, free: tuple[str, ...]) -> None:
-    """Every weight of the file into ``net``; those of the ``free`` layers only where their shapes fit (another
-    number of classes, another stem), any other difference is one line."""
-    if not path.is_file():
-        raise UserError(f"model.net.checkpoint={path} does not exist; pass a .pth, .safetensors or .ckpt file")
-    try:
-        if path.suffix == ".safetensors":
-            from safetensors.torch import load_file
-
-            state = load_file(path)
-        else:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-            state = {k.removeprefix("net."): v for k, v in state.get("state_dict", state).items()}  # a run's .ckpt
-    except Exception as error:  # torn, pickled code, not weights at all
-        raise UserError(f"model.net.checkpoint={path} is not a weights file ({type(error).__name__}); pass "
-                        "torchvision's .pth, a .safetensors or a run's .ckpt") from error
-    ours = net.state_dict()
-    for key in sorted(ours.keys() | state.keys()):
-        fits = key in state and key in ours and state[key].shape == ours[key].shape
-        if not fits and not key.startswith(tuple(f"{layer}." for layer in free)):
-            there = tuple(state[key].shape) if key in state else "missing"
-            here = tuple(ours[key].shape) if key in ours else "missing"
-            raise UserError(f"model.net.checkpoint={path} is not a {type(net).__name__} of this config: weight {key} "
-                            f"is {there} there, {here} here")
-    net.load_state_dict({k: v for k, v in state.items() if k in ours and v.shape == ours[k].shape}, strict=False)
