@@ -1,4 +1,4 @@
-"""What a run tells the person at the terminal: Python logging, and the composed config at start.
+"""What a run tells the person at the terminal: Python logging, and the config's choices at start.
 
 Hydra's job logging sends every ``logging`` record of a ``scripts/*.py`` run to the console and to
 ``<run_dir>/<script>.log`` (``train.log``); outside Hydra (tests, notebooks) records go wherever the
@@ -8,6 +8,7 @@ caller configured logging. Rank zero only under DDP: the other ranks would repea
 import logging
 import os
 
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 # Printed first, in this order; any other top-level group follows.
@@ -31,6 +32,22 @@ def format_config(cfg: DictConfig) -> str:
     return "\n".join(OmegaConf.to_yaml({key: cfg[key]}, resolve=False).rstrip() for key in keys)
 
 
+def choices() -> str | None:
+    """A Hydra run's config in one line: each group's option, then the command line's overrides; None outside one."""
+    if not HydraConfig.initialized():
+        return None
+    hydra = HydraConfig.get()
+    picked = [f"{group}={option}" for group, option in hydra.runtime.choices.items()
+              if option and not group.startswith("hydra")]
+    return " ".join(dict.fromkeys([*picked, *hydra.overrides.task]))
+
+
 def print_config(cfg: DictConfig, logger: logging.Logger) -> None:
-    if is_rank_zero():
+    """The console gets the choices, the run directory the whole config (``config.yaml``); outside a Hydra run (a
+    test, a notebook) the whole config is printed."""
+    if not is_rank_zero():
+        return
+    if (line := choices()) is None:
         logger.info("Config:\n%s", format_config(cfg))
+    else:
+        logger.info("Config: %s (all of it: %s)", line, f"{OmegaConf.select(cfg, 'paths.run_dir')}/config.yaml")
