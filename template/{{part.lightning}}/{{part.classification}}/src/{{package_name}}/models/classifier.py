@@ -22,8 +22,10 @@ class ImageClassifier(ConfiguredModule):
         compile: bool = False,
         label_smoothing: float = 0.0,
         backbone_lr_ratio: float = 1.0,
+        mix: Callable | None = None,
     ) -> None:
         super().__init__(net, optimizer, scheduler, compile)
+        self.mix = mix  # e.g. torchvision's MixUp/CutMix: (images, labels) -> (mixed images, shares of the classes)
         self.backbone_lr_ratio = backbone_lr_ratio  # fine-tuning: the pretrained layers learn slower than the head
         self.criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
         # "acc" is the plain share of correct images (torchmetrics' default would be per-class).
@@ -46,7 +48,7 @@ class ImageClassifier(ConfiguredModule):
         images, targets = batch
         logits = self(images)
         loss = self.criterion(logits, targets)
-        accuracy(logits, targets)
+        accuracy(logits, targets if targets.ndim == 1 else targets.argmax(dim=-1))  # a mixed batch: its main class
         # sync_dist: under DDP the logged loss is the mean over all processes, not rank zero's share
         self.log(f"{stage}/loss", loss, on_step=False, on_epoch=True, prog_bar=True, sync_dist=True)
         self.log(f"{stage}/acc", accuracy, on_step=False, on_epoch=True, prog_bar=True)
@@ -58,7 +60,7 @@ class ImageClassifier(ConfiguredModule):
         return loss
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
-        return self._step(batch, "train", self.train_acc)
+        return self._step(batch if self.mix is None else self.mix(*batch), "train", self.train_acc)
 
     def validation_step(self, batch, batch_idx: int) -> None:
         self._step(batch, "val", self.val_acc)
