@@ -52,8 +52,9 @@ def load_trained(ckpt_path: str, data_overrides: DictConfig | None = None):
     run_dir = run_dir_of(ckpt_path)  # the file exists and its run's config is there
     run_cfg = load_run_config(run_dir)
     data_cfg = OmegaConf.merge(run_cfg.data, data_overrides or {})
-    for source in ("checkpoint", "weights", "pretrained"):  # the run's checkpoint holds those weights and more:
-        if OmegaConf.select(run_cfg, f"model.net.{source}"):  # no file, no download
+    # pretrained weights are in the run's checkpoint too: no file needed, nothing downloaded
+    for source in ("checkpoint", "weights", "pretrained", "weights_backbone", "backbone_checkpoint"):
+        if OmegaConf.select(run_cfg, f"model.net.{source}"):
             run_cfg.model.net[source] = None
     model = hydra.utils.instantiate(run_cfg.model)
     model.load_state_dict(check_fits(model, ckpt_path))
