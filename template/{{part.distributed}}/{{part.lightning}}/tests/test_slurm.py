@@ -92,3 +92,28 @@ def test_a_job_signalled_before_its_time_limit_is_requeued_and_resumes(slurm):
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         (ROOT / f"slurm-{job}.out").unlink(missing_ok=True)
+
+
+def test_a_warning_while_the_job_starts_is_held_until_the_first_batch(slurm):
+    """Slurm may send --signal=USR1@N up to a minute early, so a short job can get it while Python still imports
+    torch; SIGUSR1's default action would end the job. Sent right after the job step started: held by the script's
+    first import (runs/slurm_warning.py), acted on at the first batch: saved, requeued, resumed, completed."""
+    job = sbatch(slurm, *ON_THIS_NODE, "deploy/slurm/train.sbatch", *TRAIN, "trainer.max_epochs=2",
+                 "trainer.limit_train_batches=4", "trainer.limit_val_batches=1")
+    run_dir = ROOT / "outputs" / "runs" / f"slurm-{job}"
+    try:
+        deadline = time.monotonic() + 600
+        while f"{job}.0" not in slurm.run("squeue", "-h", "-s", "-j", job, "-o", "%i", check=False).stdout:
+            assert time.monotonic() < deadline and slurm.job_state(job) in ("PENDING", "RUNNING", "CONFIGURING")
+            time.sleep(0.2)
+        time.sleep(1)  # the tasks are Python by now, importing (several seconds), not yet training
+        slurm.run("scancel", "--signal=USR1", job)
+        state, output = outcome(slurm, job)
+        text = output.read_text()
+        assert state == "COMPLETED", text[-3000:]
+        assert "SIGUSR1 arrived while the job started" in text, text[-3000:]
+        assert re.search(r"Restoring states from the checkpoint path at \S*hpc_ckpt_\d+\.ckpt", text), text[-3000:]
+        assert torch.load(run_dir / "checkpoints" / "last.ckpt", weights_only=False)["epoch"] == 1
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        (ROOT / f"slurm-{job}.out").unlink(missing_ok=True)

@@ -19,6 +19,7 @@ import lightning as L
 from lightning.pytorch.plugins.environments import SLURMEnvironment
 
 from ..runs.console import get_logger
+from ..runs.slurm_warning import held
 
 log = get_logger(__name__)
 
@@ -33,6 +34,10 @@ class RequeueOnSignal(L.Callback):
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if stage == "fit" and SLURMEnvironment.detect() and self.previous is None:
             self.previous = signal.signal(self.signum, self._note)
+            if held(self.signum):  # while the job started (runs/slurm_warning.py)
+                self.signalled = True
+                log.info("%s arrived while the job started: saving and requeueing after the first batch",
+                         self.signum.name)
 
     def teardown(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if self.previous is not None:
