@@ -8,6 +8,7 @@ import timm
 from torch import nn
 
 from ..errors import UserError
+from .head import head_name
 from .pretrained import load_fitting
 
 
@@ -29,6 +30,5 @@ def build(name: str, num_classes: int, pretrained: bool = False, checkpoint: str
     except TypeError as error:  # an option the architecture does not have
         raise UserError(f"model.net.kwargs={dict(kwargs or {})} does not fit {name}: {error}") from error
     if checkpoint is not None:
-        head = [layer for layer, module in net.named_modules() if isinstance(module, nn.Linear)][-1]
-        load_fitting(net, Path(checkpoint), (head,))
+        load_fitting(net, Path(checkpoint), (head_name(net),))
     return net

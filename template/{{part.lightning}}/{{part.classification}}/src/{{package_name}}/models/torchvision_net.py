@@ -6,6 +6,7 @@ import torchvision
 from torch import nn
 
 from ..errors import UserError
+from .head import head_name
 from .pretrained import load_fitting
 
 SMALL_IMAGE = 64  # pixels: below this the ImageNet stem (stride 4) would discard most of the image
@@ -31,14 +32,13 @@ def build(name: str, num_classes: int, image_size: int, weights: str | None = No
         _use_small_image_stem(net)
     if checkpoint is not None:  # the head, and a small-image stem, keep the file's weights only where they fit
         convs = [n for n, m in net.named_modules() if isinstance(m, nn.Conv2d)]
-        linears = [n for n, m in net.named_modules() if isinstance(m, nn.Linear)]
-        load_fitting(net, Path(checkpoint), (linears[-1], *convs[:1 if image_size < SMALL_IMAGE else 0]))
+        load_fitting(net, Path(checkpoint), (head_name(net), *convs[:1 if image_size < SMALL_IMAGE else 0]))
     return net
 
 
 def _replace_last_linear(net: nn.Module, num_classes: int) -> None:
-    name, linear = [(n, m) for n, m in net.named_modules() if isinstance(m, nn.Linear)][-1]
-    _set_submodule(net, name, nn.Linear(linear.in_features, num_classes))
+    name = head_name(net)
+    _set_submodule(net, name, nn.Linear(net.get_submodule(name).in_features, num_classes))
 
 
 def _use_small_image_stem(net: nn.Module) -> None:
