@@ -65,17 +65,17 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
                model_file: str = "model.onnx", *, max_request_bytes: int = 20_000_000,
                max_pixels: int = 24_000_000, body_timeout: float = 120.0, body_idle_timeout: float = 10.0,
                max_reading: int = 16, decode_workers: int = 2, image_timeout: float = 2.0,
-               request_timeout: float = 20.0, threads: int | None = None) -> FastAPI:
+               request_timeout: float = 20.0, threads: int | None = None, spare_decoders: int = 1) -> FastAPI:
     """``max_bytes`` per upload and ``max_request_bytes`` per request (413 above), ``max_pixels`` per image (413),
     ``max_concurrent`` requests to the model at once and ``max_reading`` bodies received at once (503 above),
     ``body_timeout`` seconds for a whole body and ``body_idle_timeout`` between two of its reads (408);
-    ``decode_workers`` processes decode, ``image_timeout`` seconds per image and ``request_timeout`` per request:
-    decoding, the model and the answer's encoding together (503 above, serving/decoding.py and work.py);
+    ``decode_workers`` processes decode (``spare_decoders`` more wait, warm, to replace a killed one at once),
+    ``image_timeout`` seconds per image and ``request_timeout`` per request: decoding, the model and the answer's encoding together (503 above, serving/decoding.py and work.py);
     ``threads``: ONNX Runtime's intra-op threads per request (default: every core, see runtime.session_options)."""
     predictor = Predictor(model_dir, model_file, threads)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
     decoder = Decoder(predictor.prepare, max_pixels, workers=decode_workers, image_timeout=image_timeout,
-                      request_timeout=request_timeout)
+                      request_timeout=request_timeout, spare=spare_decoders)
 
     warm = {"model": False}
 
@@ -144,7 +144,7 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     async def ready() -> Health:
         if not (decoder.ready and warm["model"]):
             model = "ready" if warm["model"] else "not run yet"
-            raise HTTPException(503, f"warming up: {decoder.warmed.value} of {decoder.workers} decoders ready, "
+            raise HTTPException(503, f"warming up: {decoder.warmed.value} of {decoder.processes} decoders ready, "
                                      f"model {model}", headers={"Retry-After": "1"})
         return Health(status="ready", model=predictor.name, classes=len(predictor.classes))
 

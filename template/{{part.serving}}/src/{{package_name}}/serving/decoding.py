@@ -6,6 +6,9 @@ wait for a decoder.
 
 Every worker, the first ones and each one started in place of a killed one, decodes a warm-up image before it
 takes work (its pool initializer) and counts itself in ``warmed``: /ready waits for all of them.
+
+``spare`` more processes run than ``workers`` decode at once: when a worker is killed, the next image goes to a
+warm spare while the replacement starts (seconds on a loaded machine), so admitted work never waits for a start.
 """
 
 import asyncio
@@ -34,23 +37,25 @@ def warm_up(prepare: Callable, max_pixels: int, warmed) -> None:
 
 class Decoder:
     def __init__(self, prepare: Callable, max_pixels: int, *, workers: int, image_timeout: float,
-                 request_timeout: float) -> None:
-        self.prepare, self.max_pixels, self.workers = prepare, max_pixels, workers
+                 request_timeout: float, spare: int = 1, initializer: Callable = warm_up) -> None:
+        self.prepare, self.max_pixels, self.workers, self.initializer = prepare, max_pixels, workers, initializer
+        self.processes = workers + spare
         self.image_timeout, self.request_timeout = image_timeout, request_timeout
         self.pool: ProcessPool | None = None  # started with the server (app's lifespan) or on first use
         self.context = multiprocessing.get_context("spawn")
         self.warmed = self.context.Value("i", 0)  # workers that have decoded the warm-up image, replacements too
+        self.slots = asyncio.Semaphore(workers)  # images decoded at once; the spare processes wait, warm
         self.heavy_slots = asyncio.Semaphore(max(1, workers - 1))  # one worker stays free for light requests
 
     @property
     def ready(self) -> bool:
-        """Every first worker has decoded the warm-up image."""
-        return self.pool is not None and self.warmed.value >= self.workers
+        """Every first process has decoded the warm-up image."""
+        return self.pool is not None and self.warmed.value >= self.processes
 
     def start(self) -> None:
         """Start the worker processes; each warms itself up (``warm_up``) so that no request waits for it."""
         if self.pool is None:
-            self.pool = ProcessPool(self.workers, context=self.context, initializer=warm_up,
+            self.pool = ProcessPool(self.processes, context=self.context, initializer=self.initializer,
                                     initargs=(self.prepare, self.max_pixels, self.warmed))
             self.pool.schedule(int)  # pebble starts its workers with the first task
 
@@ -62,7 +67,7 @@ class Decoder:
         self.start()
         deadline, inputs = time.monotonic() + self.request_timeout, []
         for index, data in enumerate(payloads):
-            async with self.heavy_slots if heavy else contextlib.nullcontext():
+            async with self.heavy_slots if heavy else contextlib.nullcontext(), self.slots:
                 future = self.pool.schedule(decode_and_prepare, (self.prepare, data, self.max_pixels),
                                             timeout=self.image_timeout)
                 try:
