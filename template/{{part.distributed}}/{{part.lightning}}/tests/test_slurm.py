@@ -117,3 +117,34 @@ def test_a_warning_while_the_job_starts_is_held_until_the_first_batch(slurm):
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         (ROOT / f"slurm-{job}.out").unlink(missing_ok=True)
+
+
+ENDED = ("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "PREEMPTED", "BOOT_FAIL")
+
+
+def test_a_job_reaching_its_time_limit_is_warned_by_slurm_itself_requeued_and_resumes(slurm):
+    """The path users hit, with no signal sent by hand: --time and --signal=USR1@N, and Slurm's own timer signals
+    the training steps N s before the limit (its check runs every 30 s or so: up to a minute early). Lightning
+    saves hpc_ckpt_<n>.ckpt and requeues; the job starts again and resumes from it. Every restart meets the same
+    short limit again, so the test ends the job once a resumed run is under way."""
+    limit = [option for option in ON_THIS_NODE if not option.startswith("--time")]
+    job = sbatch(slurm, *limit, "--time=2", "--signal=USR1@90", "deploy/slurm/train.sbatch", *TRAIN,
+                 "trainer.max_epochs=1000", "callbacks.early_stopping.patience=1000", "trainer.limit_train_batches=4",
+                 "trainer.limit_val_batches=1")
+    run_dir, output = ROOT / "outputs" / "runs" / f"slurm-{job}", ROOT / f"slurm-{job}.out"
+    resumed = re.compile(r"Restoring states from the checkpoint path at \S*hpc_ckpt_\d+\.ckpt")
+    try:
+        deadline = time.monotonic() + 420
+        while not (output.is_file() and resumed.search(output.read_text())):
+            assert time.monotonic() < deadline, output.read_text()[-3000:] if output.is_file() else "no output"
+            state = slurm.job_state(job)  # a warned job is requeued, never ended (TIMEOUT: killed at its limit)
+            assert state not in ENDED, f"{state}: {output.read_text()[-3000:] if output.is_file() else ''}"
+            time.sleep(1)
+        restarts = re.search(r"Restarts=(\d+)", slurm.run("scontrol", "show", "job", job).stdout)
+        print(f"job {job}: {restarts.group(0)}; checkpoints: {sorted(p.name for p in run_dir.rglob('*.ckpt'))}")
+        assert restarts and int(restarts.group(1)) >= 1
+    finally:
+        slurm.run("scancel", job, check=False)
+        slurm.wait_job(job, timeout=120)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        output.unlink(missing_ok=True)

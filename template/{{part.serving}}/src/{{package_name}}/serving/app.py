@@ -70,7 +70,8 @@ def create_app(model_dir: str | Path, max_bytes: int = 5_000_000, max_concurrent
     ``max_concurrent`` requests to the model at once and ``max_reading`` bodies received at once (503 above),
     ``body_timeout`` seconds for a whole body and ``body_idle_timeout`` between two of its reads (408);
     ``decode_workers`` processes decode (``spare_decoders`` more wait, warm, to replace a killed one at once),
-    ``image_timeout`` seconds per image and ``request_timeout`` per request: decoding, the model and the answer's encoding together (503 above, serving/decoding.py and work.py);
+    ``image_timeout`` seconds per image and ``request_timeout`` per request: decoding, the model and the answer's
+    encoding together (503 above, serving/decoding.py and work.py);
     ``threads``: ONNX Runtime's intra-op threads per request (default: every core, see runtime.session_options)."""
     predictor = Predictor(model_dir, model_file, threads)  # raises UserError, one line, for a broken export
     metrics = ServerMetrics()
