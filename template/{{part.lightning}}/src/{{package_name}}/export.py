@@ -9,6 +9,7 @@ import torch
 from omegaconf import DictConfig
 
 from .errors import UserError
+from .runs import mlflow_run
 from .runs.checks import export_formats
 from .runs.run_dir import PREPROCESS_FILE
 from .training.checkpoint import load_trained
@@ -57,4 +58,5 @@ def export(cfg: DictConfig) -> dict[str, float]:
     (out_dir / PREPROCESS_FILE).write_text(json.dumps(preprocess | {"formats": list(formats)}, indent=2) + "\n")
     if bad := {fmt: diff for fmt, diff in differences.items() if diff > cfg.tolerance}:
         raise UserError(f"exported output differs from PyTorch by {bad} (> tolerance={cfg.tolerance})")
+    mlflow_run.log_export(run_dir, out_dir)  # logger=mlflow: the export joins the run that trained it
     return differences

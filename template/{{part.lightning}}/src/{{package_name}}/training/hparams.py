@@ -1,9 +1,13 @@
 """Send the run's hyper-parameters to every logger (TensorBoard's HPARAMS tab, CSV's hparams.yaml, W&B, MLflow), and
 its final metrics to TensorBoard's HPARAMS tab, where runs are compared side by side."""
 
+from pathlib import Path
+
 import lightning as L
 from lightning.pytorch.loggers import MLFlowLogger, TensorBoardLogger
 from omegaconf import DictConfig, OmegaConf
+
+from ..runs import mlflow_run
 
 GROUPS = ("model", "data", "trainer", "callbacks")  # the config groups that decide the result
 KEYS = ("task_name", "tags", "seed", "ckpt_path")
@@ -24,6 +28,8 @@ def log_hyperparameters(trainer: L.Trainer, model: L.LightningModule, cfg: DictC
                 logger.experiment.set_tag(logger.run_id, str(tag), "true")
             if cfg.get("mlflow_parent_run"):  # a search trial: a child run of the search's run (search/tracking.py)
                 logger.experiment.set_tag(logger.run_id, "mlflow.parentRunId", cfg.mlflow_parent_run)
+            if trainer.is_global_zero:  # for the export made from this run's checkpoints later
+                mlflow_run.remember(Path(trainer.default_root_dir), logger.experiment.tracking_uri, logger.run_id)
 
 
 def log_final_metrics(trainer: L.Trainer, metrics: dict[str, float]) -> None:
