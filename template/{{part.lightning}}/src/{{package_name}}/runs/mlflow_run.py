@@ -2,6 +2,7 @@
 from its checkpoints later, the export, joins that run as artifacts. MLflow is imported only to log."""
 
 import json
+import os
 from pathlib import Path
 
 from .cli import one_line
@@ -21,6 +22,8 @@ def log_export(run_dir: Path, export_dir: Path) -> None:
     if not record.is_file():
         return
     run = json.loads(record.read_text())
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")  # MLflow's default: 4 minutes for a server down
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
     try:
         from mlflow import MlflowClient
 
