@@ -63,10 +63,14 @@ def train(cfg: DictConfig) -> dict[str, float]:
     data = hydra.utils.instantiate(cfg.data)
     data.prepare_data()
     data.check_files()  # unreadable images, bad labels: one line before the first step
-    for callback in instantiate_all(cfg.get("callbacks")):  # e.g. a search trial's pruning (hparams_search)
+    callbacks = instantiate_all(cfg.get("callbacks"))  # the report, a search trial's pruning (hparams_search)
+    for callback in callbacks:
         callback.register(model)
     with use_tracking(cfg.tracking, cfg.paths.output_dir, cfg.get("mlflow_parent_run")):
         _fit(model, data, cfg, run_dir, resume=resume_from is not None)
+    for callback in callbacks:  # under DDP the workers trained and ran their own callbacks, not these
+        if hasattr(callback, "after_train"):
+            callback.after_train(model.trainer)
 
     checkpoints = run_dir / "checkpoints"
     shutil.rmtree(checkpoints, ignore_errors=True)

@@ -1,6 +1,10 @@
 """``RunReport``: the run report when Ultralytics' training ends, made of Ultralytics' own plots (results, PR curves,
 confusion matrix, validation batches with the predictions drawn) where it drew them (``trainer.plots=true``), and
-the curves of ``results.csv`` otherwise. ``callbacks.run_report=null`` turns it off."""
+the curves of ``results.csv`` otherwise. ``callbacks.run_report=null`` turns it off.
+
+Under DDP (``trainer=gpu trainer.devices=2``) Ultralytics trains in its own worker processes, which never see this
+callback: ``train.py`` calls ``after_train`` once ``model.train`` returns, and the report is written from the files
+the workers left (results.csv, the plots), its metrics from the last row."""
 
 import csv
 import time
@@ -32,7 +36,7 @@ class RunReport:
     """Registered on the YOLO model (``register``) like the project's other Ultralytics callbacks."""
 
     def __init__(self) -> None:
-        self.started = time.monotonic()
+        self.started, self.written = time.monotonic(), False
 
     def register(self, model) -> None:
         model.add_callback("on_train_end", self.on_train_end)
@@ -45,4 +49,12 @@ class RunReport:
             monitor = max((key for key in epochs[-1] if "mAP50-95" in key), default=None) if epochs else None
             pictures.insert(0, save_figure(draw_curves(epochs, monitor), run_dir / "curves.png"))
         metrics = {key: float(value) for key, value in (trainer.metrics or {}).items()}
+        if not metrics and (run_dir / "results.csv").is_file():  # DDP: the workers' last epoch
+            metrics = {key: value for key, value in read_epochs(run_dir / "results.csv")[-1].items() if key != "epoch"}
         write_run_report(run_dir, metrics, pictures, environment(self.started, str(trainer.device)))
+        self.written = True
+
+    def after_train(self, trainer) -> None:
+        """In the process that called ``model.train``: the report, unless this process trained and wrote it."""
+        if not self.written and (Path(trainer.save_dir) / "results.csv").is_file():
+            self.on_train_end(trainer)
