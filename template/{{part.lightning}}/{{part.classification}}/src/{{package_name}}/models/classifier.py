@@ -41,8 +41,8 @@ class ImageClassifier(ConfiguredModule):
             return super().parameter_groups()
         head = list(head_of(self.net).parameters())
         backbone = [p for p in self.parameters() if all(p is not q for q in head)]
-        return [{"params": backbone, "lr": self.optimizer_factory.keywords["lr"] * self.backbone_lr_ratio},
-                {"params": head}]
+        lr = self.optimizer_factory(params=[torch.nn.Parameter(torch.zeros(1))]).defaults["lr"]  # set or default
+        return [{"params": backbone, "lr": lr * self.backbone_lr_ratio}, {"params": head}]
 
     def _step(self, batch, stage: str, accuracy: MulticlassAccuracy) -> torch.Tensor:
         images, targets = batch
