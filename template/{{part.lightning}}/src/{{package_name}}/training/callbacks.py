@@ -5,7 +5,6 @@ import math
 from itertools import islice
 
 import lightning as L
-from torch.nn.modules.batchnorm import _BatchNorm
 from torch.optim.swa_utils import update_bn
 
 from ..errors import UserError
@@ -66,8 +65,7 @@ class PreciseBatchNorm(L.Callback):
     forward (no gradients, no optimiser step) and sets the statistics to their plain average
     (``torch.optim.swa_utils.update_bn``), so validation, ``best.ckpt`` and exports see the real model.
     Cost: ``num_batches`` forward passes per epoch. Skipped for mid-epoch validation
-    (``trainer.val_check_interval`` < 1), where the training loader is still being read. A frozen BatchNorm layer
-    (its weight not trained, e.g. a fine-tuned backbone's first epochs) keeps the statistics it normalises with.
+    (``trainer.val_check_interval`` < 1), where the training loader is still being read.
     """
 
     def __init__(self, num_batches: int = 10) -> None:
@@ -80,13 +78,8 @@ class PreciseBatchNorm(L.Callback):
         batches = islice(trainer.train_dataloader, min(self.num_batches, trainer.num_training_batches))
         hook = trainer.datamodule.on_before_batch_transfer if trainer.datamodule else lambda batch, _: batch
         images = (trainer.precision_plugin.convert_input(hook(batch, 0)[0]) for batch in batches)  # data.decode=gpu
-        frozen = {layer: {key: value.clone() for key, value in layer.state_dict().items()}
-                  for layer in pl_module.modules()
-                  if isinstance(layer, _BatchNorm) and layer.weight is not None and not layer.weight.requires_grad}
         with trainer.precision_plugin.forward_context():
             update_bn(images, pl_module, device=pl_module.device)  # leaves the module in eval mode, as it was
-        for layer, kept in frozen.items():  # update_bn re-estimates every BatchNorm layer
-            layer.load_state_dict(kept)
 
 
 class RunStatus(L.Callback):
