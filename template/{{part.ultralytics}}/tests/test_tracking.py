@@ -39,6 +39,16 @@ def test_mlflow_gets_parameters_and_metrics_per_epoch_on_a_server(mlflow_server,
     assert len(history) >= 2 and all(0.0 <= point.value <= 1.0 for point in history)
     assert not (tmp_path / "outputs" / "mlflow.db").exists()  # sent to the server, not kept locally
 
+    # the export made later from the run's checkpoint joins the same run, as export/
+    result = subprocess.run([sys.executable, "scripts/export.py", f"ckpt_path={tmp_path}/run/checkpoints/best.pt",
+                             "format=onnx"], cwd=ROOT, env=env | {"MLFLOW_TRACKING_URI": mlflow_server,
+                                                                  "PYTHONPATH": str(ROOT / "src")},
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"logged as export/ of run {run.info.run_id}" in result.stdout
+    exported = {artifact.path for artifact in client.list_artifacts(run.info.run_id, "export")}
+    assert {"export/model.onnx", "export/preprocess.json"} <= exported
+
 
 @pytest.mark.slow
 def test_mlflow_defaults_to_a_local_sqlite_store(tmp_path):

@@ -20,6 +20,7 @@ from omegaconf import DictConfig
 from .errors import UserError
 from .models.yolo import load_weights
 from .models.yolo_env import YOLO
+from .runs import mlflow_run
 from .runs.checks import export_formats
 from .runs.run_dir import PREPROCESS_FILE, load_run_config, run_dir_of
 
@@ -90,4 +91,5 @@ def export(cfg: DictConfig) -> dict[str, float]:
     (out_dir / PREPROCESS_FILE).write_text(json.dumps(preprocessing(model, data.image_size, cfg.conf), indent=2) + "\n")
     if bad := {fmt: gap for fmt, gap in result.items() if fmt in FORMATS and gap > cfg.tolerance}:
         raise UserError(f"exported boxes differ from PyTorch's by {bad} px (> tolerance={cfg.tolerance})")
+    mlflow_run.log_export(run_dir, out_dir)  # tracking=mlflow: the export joins the run that trained it
     return result

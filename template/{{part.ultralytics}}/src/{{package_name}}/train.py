@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 
 from .models.yolo import check_weights
 from .models.yolo_env import use_tracking
+from .runs import mlflow_run
 from .runs.atomic import remove_partials
 from .runs.console import get_logger, print_config
 from .runs.instantiate import instantiate_all
@@ -29,6 +30,8 @@ def _fit(model, data, cfg: DictConfig, run_dir: Path, resume: bool) -> None:
     guard = NonFiniteLoss()
     guard.register(model)
     model.add_callback("on_train_epoch_start", lambda t: write_status(run_dir, "running", epoch=t.epoch))
+    if cfg.tracking == "mlflow":  # after Ultralytics' integration has started its run: the export joins it later
+        model.add_callback("on_train_start", lambda t: mlflow_run.remember_active(run_dir))
     args = train_args(cfg, data, run_dir)
     if resume:  # Ultralytics takes the run's own arguments from the checkpoint; these may change
         args = {key: args[key] for key in ("device", "workers")} | {"resume": True, "save_dir": str(run_dir)}
