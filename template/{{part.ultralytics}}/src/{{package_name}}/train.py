@@ -26,12 +26,20 @@ from .training.rules import check_train_config
 log = get_logger(__name__)
 
 
+def _remember_mlflow_run(run_dir: Path) -> None:
+    """The run Ultralytics' MLflow integration started and logs into."""
+    import mlflow
+
+    if (run := mlflow.active_run()) is not None:
+        mlflow_run.remember(run_dir, mlflow.get_tracking_uri(), run.info.run_id)
+
+
 def _fit(model, data, cfg: DictConfig, run_dir: Path, resume: bool) -> None:
     guard = NonFiniteLoss()
     guard.register(model)
     model.add_callback("on_train_epoch_start", lambda t: write_status(run_dir, "running", epoch=t.epoch))
     if cfg.tracking == "mlflow":  # after Ultralytics' integration has started its run: the export joins it later
-        model.add_callback("on_train_start", lambda t: mlflow_run.remember_active(run_dir))
+        model.add_callback("on_train_start", lambda t: _remember_mlflow_run(run_dir))
     args = train_args(cfg, data, run_dir)
     if resume:  # Ultralytics takes the run's own arguments from the checkpoint; these may change
         args = {key: args[key] for key in ("device", "workers")} | {"resume": True, "save_dir": str(run_dir)}

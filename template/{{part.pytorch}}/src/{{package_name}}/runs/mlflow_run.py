@@ -15,14 +15,6 @@ def remember(run_dir: Path, tracking_uri: str, run_id: str) -> None:
     write_json(run_dir / MLFLOW_RUN_FILE, {"tracking_uri": tracking_uri, "run_id": run_id})
 
 
-def remember_active(run_dir: Path) -> None:
-    """The run a library started and logs into (Ultralytics' MLflow integration), if one is active."""
-    import mlflow
-
-    if (run := mlflow.active_run()) is not None:
-        remember(run_dir, mlflow.get_tracking_uri(), run.info.run_id)
-
-
 def log_export(run_dir: Path, export_dir: Path) -> None:
     """``export_dir``'s files under ``export/`` in the run's artifacts; one line either way. An export is kept when
     the tracking server cannot be reached: it is said, not raised."""
