@@ -1,6 +1,8 @@
 """``RunReport``: writes the run report when the fit ends, from the epochs the fit recorded (``FitState``) and the
-learning rate of each. ``callbacks.run_report=null`` turns it off."""
+learning rate of each, with the fitted network's confusion matrix on the validation split and each class's recall and
+precision (up to 30 classes: one more pass over the validation data). ``callbacks.run_report=null`` turns it off."""
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -34,17 +36,42 @@ class RunReport(Callback):
             pictures.append(save_figure(self._samples(), self.run_dir / "samples.png"))
         device = paddle.device.get_device()
         metrics = {key: value for key, value in self.state.last.items() if key != "epoch"}
+        if self.datamodule is not None:
+            metrics |= self._confusion(pictures)
         write_run_report(self.run_dir, metrics, pictures, environment(self.started, device))
+
+    @contextlib.contextmanager
+    def _evaluating(self):
+        """The network in eval mode without gradients, as it was afterwards."""
+        network = self.model.network
+        was_training = network.training
+        network.eval()
+        try:
+            with paddle.no_grad():
+                yield network
+        finally:
+            network.train(was_training)
+
+    def _confusion(self, pictures: list) -> dict[str, float]:
+        from .classification import DRAWN_CLASSES, draw_confusion, per_class
+
+        classes = self.datamodule.preprocessing()["classes"]
+        if len(classes) > DRAWN_CLASSES:
+            return {}
+        matrix = np.zeros((len(classes), len(classes)), dtype=np.int64)
+        with self._evaluating() as network:
+            for batch in self.datamodule.val_dataloader():
+                images, targets = batch[:2]
+                predicted = network(images).argmax(axis=1).numpy()
+                np.add.at(matrix, (targets.numpy().reshape(-1), predicted.reshape(-1)), 1)
+        pictures.append(save_figure(draw_confusion(matrix, classes), self.run_dir / "confusion_matrix.png"))
+        return per_class(matrix, classes, "val")
 
     def _samples(self):
         images, targets = next(iter(self.datamodule.val_dataloader()))[:2]
         images, targets = images[: self.samples], targets[: self.samples]
-        network = self.model.network
-        was_training = network.training
-        network.eval()
-        with paddle.no_grad():
+        with self._evaluating() as network:
             probabilities = paddle.nn.functional.softmax(network(images).astype("float32"), axis=1).numpy()
-        network.train(was_training)
         facts = self.datamodule.preprocessing()
         pictures = to_pictures(images.numpy().astype(np.float32), facts["mean"], facts["std"], facts["scale"])
         return draw_samples(pictures, probabilities, targets.numpy().reshape(-1), facts["classes"])
