@@ -60,7 +60,8 @@ class RunReport(Callback):
             return {}
         matrix = np.zeros((len(classes), len(classes)), dtype=np.int64)
         with self._evaluating() as network:
-            for batch in self.datamodule.val_dataloader():
+            # The whole split on rank zero: under paddle.distributed.launch the project's loaders give each rank its share.
+            for batch in paddle.io.DataLoader(self.datamodule.val_set, batch_size=self.datamodule.batch_size):
                 images, targets = batch[:2]
                 predicted = network(images).argmax(axis=1).numpy()
                 np.add.at(matrix, (targets.numpy().reshape(-1), predicted.reshape(-1)), 1)
