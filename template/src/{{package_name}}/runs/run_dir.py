@@ -81,6 +81,24 @@ def load_run_config(run_dir: Path) -> DictConfig:
     return OmegaConf.load(run_dir / CONFIG_FILE)
 
 
+def results_dir(output_dir: str | None, run_dir: Path, name: str, say: bool = True) -> Path:
+    """Where eval and export write (``name``: ``eval``, ``export``): ``output_dir`` when given; else beside the run,
+    ``<run>/<name>/``, when the run is where its training wrote it (its config's ``paths.run_dir``). A run copied or
+    moved there from elsewhere (a colleague's, another machine's), or weights outside any run, are not written beside:
+    ``outputs/<name>/<run>/``."""
+    if output_dir:
+        return Path(output_dir)
+    config = Path(run_dir) / CONFIG_FILE
+    trained_in = OmegaConf.select(OmegaConf.load(config), "paths.run_dir", default=None) if config.is_file() else None
+    if trained_in and Path(run_dir).resolve() == Path(trained_in).resolve():
+        return Path(run_dir) / name
+    out = Path("outputs") / name / Path(run_dir).resolve().name
+    if say:
+        log.info("Writing to %s: %s was trained elsewhere (%s), so nothing is written into it; output_dir=... chooses",
+                 out, run_dir, trained_in or "unknown")
+    return out
+
+
 LAST = {"last": "runs", "last:multirun": "multiruns"}  # ckpt_path -> where under output_dir it looks
 
 
@@ -100,7 +118,9 @@ def newest_last(choice: str, run_dir: Path, output_dir: Path, names: tuple[str, 
         raise UserError(f"ckpt_path={choice} but no {' or '.join(names)} under {folder}; train first or pass a path")
     chosen = found[0] if own else found[-1]
     if is_rank_zero():
-        log.info("Resuming from %s (ckpt_path=%s: %s)", chosen, choice, "this run's" if own else f"newest in {folder}")
+        its_run = chosen.parents[len(Path(names[0]).parts) - 1]
+        log.info("Resuming from %s (ckpt_path=%s: %s; that run: %s)", chosen, choice,
+                 "this run's" if own else f"newest in {folder}", describe_status(its_run))
     return chosen
 
 
@@ -128,6 +148,15 @@ def read_status(run_dir) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
+def describe_status(run_dir) -> str:
+    """``status.json`` in words, for the line that says what is resumed: ``interrupted (SIGTERM) at epoch 3``."""
+    status = read_status(run_dir)
+    if not status:
+        return "no status recorded"
+    words = status["status"] + (f" ({status['reason']})" if status.get("reason") else "")
+    return words + (f" at epoch {status['epoch']}" if "epoch" in status else "")
+
+
 def write_status(run_dir, status: str, reason: str | None = None, **facts) -> None:
     write_json(Path(run_dir) / STATUS_FILE, {**read_status(run_dir), "status": status, "reason": reason, **facts})
 
@@ -140,7 +169,7 @@ def _interrupt(signum, frame):
     raise Interrupted("SIGTERM")
 
 
-def _why(error: BaseException | None) -> tuple[str, str]:
+def why_stopped(error: BaseException | None) -> tuple[str, str]:
     """-> (status, reason); Lightning turns Ctrl-C and SIGTERM into ``SystemExit``, so the chain is read."""
     first = error
     while error is not None and not isinstance(error, KeyboardInterrupt):
@@ -167,7 +196,7 @@ def keeps_run_evidence(train):
         except BaseException as error:
             status = read_status(cfg.paths.run_dir).get("status")  # train may move the run dir
             if rank_zero and status == "running":
-                write_status(cfg.paths.run_dir, *_why(error))
+                write_status(cfg.paths.run_dir, *why_stopped(error))
             elif started_empty and rank_zero and status is None:  # a run that trained is never removed
                 shutil.rmtree(run_dir, ignore_errors=True)
                 _remove_empty_parents(run_dir, Path(cfg.paths.output_dir))

@@ -12,7 +12,7 @@ from .errors import UserError
 from .runs import mlflow_run
 from .runs.checks import export_formats
 from .runs.cli import one_line
-from .runs.run_dir import PREPROCESS_FILE
+from .runs.run_dir import PREPROCESS_FILE, results_dir
 from .training.checkpoint import load_trained
 
 FORMATS = ("onnx", "torchscript")
@@ -60,7 +60,7 @@ def export(cfg: DictConfig) -> dict[str, float]:
     formats = export_formats(cfg, FORMATS)
     model, datamodule, run_dir = load_trained(cfg.ckpt_path)
     preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())
-    out_dir = Path(cfg.output_dir or run_dir / "export")
+    out_dir = results_dir(cfg.output_dir, run_dir, "export")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     example = _example(datamodule, cfg.batch_size, preprocess["input_size"])

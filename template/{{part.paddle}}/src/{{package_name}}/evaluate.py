@@ -1,11 +1,10 @@
 """``evaluate(cfg)``: score a checkpoint on a split: accuracy, macro F1, report, confusion matrix."""
 
-from pathlib import Path
-
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from .reports.classification import write_report
+from .runs.run_dir import results_dir
 from .training.checkpoint import load_trained
 from .training.device import configure
 from .training.rules import check_eval_config
@@ -21,4 +20,4 @@ def evaluate(cfg: DictConfig) -> dict[str, float]:
     logits = np.concatenate(model.predict(loader, stack_outputs=True, verbose=0)[0])
     targets = np.concatenate([np.asarray(labels).reshape(-1) for _, labels in loader])
     predicted = logits.reshape(len(targets), -1).argmax(axis=1)
-    return write_report(targets, predicted, datamodule.classes, cfg.split, Path(cfg.output_dir or run_dir / "eval"))
+    return write_report(targets, predicted, datamodule.classes, cfg.split, results_dir(cfg.output_dir, run_dir, "eval"))

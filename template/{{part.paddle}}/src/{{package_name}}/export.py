@@ -10,7 +10,7 @@ from omegaconf import DictConfig
 
 from .errors import UserError
 from .runs.checks import export_formats
-from .runs.run_dir import PREPROCESS_FILE
+from .runs.run_dir import PREPROCESS_FILE, results_dir
 from .training.checkpoint import load_trained
 
 FORMATS = ("paddle", "onnx")
@@ -48,7 +48,7 @@ def export(cfg: DictConfig) -> dict[str, float]:
     formats = export_formats(cfg, FORMATS)
     model, _, run_dir = load_trained(cfg.ckpt_path)
     preprocess = json.loads((run_dir / PREPROCESS_FILE).read_text())
-    out_dir = Path(cfg.output_dir or run_dir / "export")
+    out_dir = results_dir(cfg.output_dir, run_dir, "export")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     example = np.random.default_rng(0).standard_normal((cfg.batch_size, *preprocess["input_size"]), dtype=np.float32)

@@ -9,7 +9,7 @@ from omegaconf import DictConfig
 from PIL import Image
 
 from .models.segmenter import predicted_classes
-from .runs.run_dir import write_json
+from .runs.run_dir import results_dir, write_json
 from .training.checkpoint import load_trained
 from .training.rules import check_eval_config
 
@@ -50,7 +50,7 @@ def draw_overlays(model, loader, count: int, datamodule, out_dir: Path) -> int:
 def evaluate(cfg: DictConfig) -> dict[str, float]:
     check_eval_config(cfg)
     model, datamodule, run_dir = load_trained(cfg.ckpt_path, cfg.get("data"))
-    out_dir = Path(cfg.output_dir or run_dir / "eval")
+    out_dir = results_dir(cfg.output_dir, run_dir, "eval")
     trainer = L.Trainer(accelerator=cfg.accelerator, devices=1, logger=False, enable_progress_bar=False)
     score = trainer.test if cfg.split == "test" else trainer.validate
     metrics = {name: float(value) for name, value in score(model, datamodule=datamodule, verbose=False)[0].items()}

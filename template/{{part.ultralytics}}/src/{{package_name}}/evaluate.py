@@ -1,14 +1,12 @@
 """``evaluate(cfg)``: box precision, recall, mAP50 and mAP50-95 of trained weights on a split of the run's data."""
 
-from pathlib import Path
-
 import hydra
 import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from .errors import UserError
 from .models.yolo import load_weights
-from .runs.run_dir import load_run_config, run_dir_of, write_json
+from .runs.run_dir import load_run_config, results_dir, run_dir_of, write_json
 from .training.arguments import box_metrics, device
 from .training.rules import check_eval_config
 
@@ -20,7 +18,7 @@ def evaluate(cfg: DictConfig) -> dict[str, float]:
     data.prepare_data()
     if cfg.split not in yaml.safe_load(data.data_yaml.read_text()):
         raise UserError(f"split={cfg.split}: the run's data ({data.data_yaml}) has no {cfg.split} split; use split=val")
-    out_dir = Path(cfg.output_dir or run_dir / "eval")
+    out_dir = results_dir(cfg.output_dir, run_dir, "eval")
 
     results = load_weights(cfg.ckpt_path).val(
         data=str(data.data_yaml), split=cfg.split, imgsz=data.image_size, batch=cfg.batch_size or data.batch_size,

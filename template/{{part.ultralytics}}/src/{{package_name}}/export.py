@@ -22,7 +22,7 @@ from .models.yolo import load_weights
 from .models.yolo_env import YOLO
 from .runs import mlflow_run
 from .runs.checks import export_formats
-from .runs.run_dir import PREPROCESS_FILE, load_run_config, run_dir_of
+from .runs.run_dir import PREPROCESS_FILE, load_run_config, results_dir, run_dir_of
 
 FORMATS = ("onnx", "torchscript")
 MARGIN = 0.05  # confidence: a box just above `conf` in one model may fall just below it in the other
@@ -74,7 +74,7 @@ def export(cfg: DictConfig) -> dict[str, float]:
     data = hydra.utils.instantiate(load_run_config(run_dir).data)
     data.prepare_data()
     image = data.val_images()[0]
-    out_dir = Path(cfg.output_dir or run_dir / "export")
+    out_dir = results_dir(cfg.output_dir, run_dir, "export")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     reference = boxes(model, image, data.image_size, cfg.conf - MARGIN)

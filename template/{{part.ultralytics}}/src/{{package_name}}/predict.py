@@ -8,7 +8,7 @@ from .datasets.images import IMAGE_SUFFIXES
 from .errors import UserError
 from .models.yolo import load_weights
 from .runs.checks import check
-from .runs.run_dir import write_json
+from .runs.run_dir import results_dir, write_json
 from .training.arguments import device
 
 
@@ -30,7 +30,7 @@ def predict(cfg: DictConfig) -> list[dict]:
         raise UserError(f"ckpt_path={ckpt} does not exist; pass a .pt file from <run_dir>/checkpoints/")
     model, records = load_weights(ckpt), []
     images = images_in(Path(cfg.source))
-    out_dir = Path(cfg.output_dir or ckpt.resolve().parent.parent / "predict")
+    out_dir = results_dir(cfg.output_dir, ckpt.resolve().parent.parent, "predict")  # <run>/checkpoints/<file>
     out_dir.mkdir(parents=True, exist_ok=True)
     options = {"imgsz": cfg.image_size} if cfg.image_size else {}
 

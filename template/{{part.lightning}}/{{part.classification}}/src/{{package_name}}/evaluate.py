@@ -1,12 +1,11 @@
 """``evaluate(cfg)``: score a checkpoint on a split: accuracy, macro F1, report, confusion matrix."""
 
-from pathlib import Path
-
 import lightning as L
 import torch
 from omegaconf import DictConfig
 
 from .reports.classification import write_report
+from .runs.run_dir import results_dir
 from .training.checkpoint import load_trained
 from .training.rules import check_eval_config
 
@@ -20,4 +19,4 @@ def evaluate(cfg: DictConfig) -> dict[str, float]:
     batches = trainer.predict(model, dataloaders=loader)
     predicted = torch.cat([batch["probs"] for batch in batches]).argmax(dim=1).numpy()
     targets = torch.cat([batch["targets"] for batch in batches]).numpy()
-    return write_report(targets, predicted, datamodule.classes, cfg.split, Path(cfg.output_dir or run_dir / "eval"))
+    return write_report(targets, predicted, datamodule.classes, cfg.split, results_dir(cfg.output_dir, run_dir, "eval"))

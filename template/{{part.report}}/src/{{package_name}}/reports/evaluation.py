@@ -8,7 +8,7 @@ from pathlib import Path
 from omegaconf import DictConfig
 
 from ..runs.console import get_logger
-from ..runs.run_dir import CONFIG_FILE
+from ..runs.run_dir import CONFIG_FILE, results_dir
 from .run import environment, write_run_report
 
 log = get_logger(__name__)
@@ -18,7 +18,7 @@ OVERLAYS = 8  # drawn overlays shown on the page (all stay in the folder)
 
 def write_eval_report(cfg: DictConfig, metrics: dict) -> Path:
     run_dir = Path(cfg.ckpt_path).resolve().parent.parent  # <run>/checkpoints/<file>
-    out_dir = Path(cfg.output_dir or run_dir / "eval")
+    out_dir = results_dir(cfg.output_dir, run_dir, "eval", say=False)
     pictures = sorted(path for pattern in PICTURES for path in out_dir.glob(pattern))
     pictures += sorted((out_dir / "overlays").glob("*.png"), key=lambda path: path.stem)[:OVERLAYS]
     facts = {"checkpoint": str(cfg.ckpt_path), "split": str(cfg.split)} | environment()

@@ -1,5 +1,6 @@
 """``RunReport``: records every epoch's metrics and learning rate, and writes the run report once: after the test
-(its scores included, the samples drawn by the tested model) or, without one, when the fit ends. With
+(its scores included, the samples drawn by the tested model) or, without one, when the fit ends; a run stopped or
+failed after an epoch gets one too, its status saying why (the report's first fact). With
 ``logger=mlflow`` the report is also an artifact of the MLflow run. ``callbacks.run_report=null`` turns it off."""
 
 import time
@@ -9,6 +10,7 @@ import lightning as L
 import torch
 from lightning.pytorch.loggers import MLFlowLogger
 
+from ..runs.run_dir import why_stopped
 from .run import draw_curves, environment, save_figure, write_run_report
 from .samples import draw_samples, to_pictures
 
@@ -43,11 +45,21 @@ class RunReport(L.Callback):
             return
         if stage == "fit" and self.after_test and not trainer.fast_dev_run and not trainer.interrupted:
             return  # the test follows (train.py runs it unless test=false or a fast_dev_run)
+        self._write(trainer, pl_module, stage, "stopped early" if trainer.interrupted else "finished")
+
+    def on_exception(self, trainer: L.Trainer, pl_module: L.LightningModule, exception: BaseException) -> None:
+        """A run stopped (Ctrl-C, SIGTERM) or failed after an epoch keeps a report of its epochs, saying why it ended
+        (as its ``status.json`` will): the curves and metrics only, no more passes over the data."""
+        if trainer.is_global_zero and self.epochs:
+            status, reason = why_stopped(exception)
+            self._write(trainer, pl_module, None, f"{status} ({reason}) after epoch {self.epochs[-1]['epoch']}")
+
+    def _write(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str | None, status: str) -> None:
         run_dir = Path(trainer.default_root_dir)
         checkpoint = trainer.checkpoint_callback
         monitor, mode = (checkpoint.monitor, checkpoint.mode) if checkpoint else (None, "max")
         pictures = [save_figure(draw_curves(self.epochs, monitor, mode), run_dir / "curves.png")]
-        if trainer.datamodule is not None:
+        if trainer.datamodule is not None and stage is not None:
             pictures.append(save_figure(self._samples(trainer.datamodule, pl_module), run_dir / "samples.png"))
         metrics = {key: value for key, value in self.epochs[-1].items() if key not in ("epoch", "lr")}  # the last epoch
         metrics |= {key: float(value) for key, value in trainer.callback_metrics.items() if "/" in key}  # + test/
@@ -57,7 +69,8 @@ class RunReport(L.Callback):
             metrics[f"best/{monitor}"] = float(checkpoint.best_model_score)
         device = pl_module.device
         device = torch.cuda.get_device_name(device) if device.type == "cuda" else str(device)
-        report = write_run_report(run_dir, metrics, pictures, environment(self.started, device))
+        facts = {"status": status, **environment(self.started, device)}
+        report = write_run_report(run_dir, metrics, pictures, facts)
         for logger in trainer.loggers:  # logger=mlflow: the report beside the run's metrics ("report/")
             if isinstance(logger, MLFlowLogger):
                 for path in (report, *pictures):
