@@ -60,7 +60,7 @@ class RunReport(Callback):
             return {}
         matrix = np.zeros((len(classes), len(classes)), dtype=np.int64)
         with self._evaluating() as network:
-            # The whole split on rank zero: under paddle.distributed.launch the project's loaders give each rank its share.
+            # The whole split on rank zero (under paddle.distributed.launch the project's loaders shard it).
             for batch in paddle.io.DataLoader(self.datamodule.val_set, batch_size=self.datamodule.batch_size):
                 images, targets = batch[:2]
                 predicted = network(images).argmax(axis=1).numpy()
