@@ -1,6 +1,6 @@
 """``RunReport``: records every epoch's metrics and learning rate, and writes the run report once: after the test
 (its scores included, the samples drawn by the tested model) or, without one, when the fit ends; a run stopped or
-failed after an epoch gets one too, its status saying why (the report's first fact). With
+failed after an epoch gets one too, its status saying why (the first fact under Environment). With
 ``logger=mlflow`` the report is also an artifact of the MLflow run. ``callbacks.run_report=null`` turns it off."""
 
 import time
@@ -10,10 +10,12 @@ import lightning as L
 import torch
 from lightning.pytorch.loggers import MLFlowLogger
 
+from ..runs.console import get_logger
 from ..runs.run_dir import why_stopped
 from .run import draw_curves, environment, save_figure, write_run_report
 from .samples import draw_samples, to_pictures
 
+log = get_logger(__name__)
 SPLITS = ("train/", "val/")
 
 
@@ -52,7 +54,10 @@ class RunReport(L.Callback):
         (as its ``status.json`` will): the curves and metrics only, no more passes over the data."""
         if trainer.is_global_zero and self.epochs:
             status, reason = why_stopped(exception)
-            self._write(trainer, pl_module, None, f"{status} ({reason}) after epoch {self.epochs[-1]['epoch']}")
+            try:
+                self._write(trainer, pl_module, None, f"{status} ({reason}) after epoch {self.epochs[-1]['epoch']}")
+            except Exception as error:  # a full disk, say: the run's own error is the one to see
+                log.warning("No report for this stopped run: %s", error)
 
     def _write(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str | None, status: str) -> None:
         run_dir = Path(trainer.default_root_dir)
