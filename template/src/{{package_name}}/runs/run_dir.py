@@ -150,8 +150,11 @@ def read_status(run_dir) -> dict:
 
 def describe_status(run_dir) -> str:
     """``status.json`` in words, for the line that says what is resumed: ``interrupted (SIGTERM) at epoch 3``."""
-    status = read_status(run_dir)
-    if not status:
+    try:
+        status = read_status(run_dir)
+    except (OSError, ValueError):  # edited by hand, say: the resume goes on
+        return "status.json unreadable"
+    if not isinstance(status, dict) or "status" not in status:
         return "no status recorded"
     words = status["status"] + (f" ({status['reason']})" if status.get("reason") else "")
     return words + (f" at epoch {status['epoch']}" if "epoch" in status else "")
